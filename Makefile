@@ -1,0 +1,78 @@
+# GridPrograms: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The development defaults `make run` needs; every one can be overridden from the environment.
+RUN_ENV := DEBUG=$${DEBUG:-1} WEBHOOKS_ALLOW_PRIVATE_NETWORKS=$${WEBHOOKS_ALLOW_PRIVATE_NETWORKS:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
+
+.PHONY: help run test lint fmt migrate shell install demo worker ci
+
+help:
+	@echo "make run      install, migrate, load demo data, serve on PORT=$(PORT) with the worker"
+	@echo "make test     run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make lint     ruff check + format check"
+	@echo "make fmt      ruff fix + format"
+	@echo "make migrate  apply database migrations"
+	@echo "make shell    Django shell"
+
+$(PY):
+	@py=""; \
+	for candidate in python3.13 python3.12 python3 python; do \
+	  if command -v $$candidate >/dev/null 2>&1 && \
+	     $$candidate -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+	    py=$$candidate; break; \
+	  fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "GridPrograms needs Python 3.12 or newer (3.13 recommended); none was found on PATH." >&2; \
+	  echo "Install it (e.g. 'pyenv install 3.13' or your OS package) and run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$($$py --version)"; \
+	$$py -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: migrate
+	@$(RUN_ENV) $(PY) manage.py seed_demo --banner --port $(PORT)
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' & \
+	$(RUN_ENV) $(PY) manage.py runserver 0.0.0.0:$(PORT) --noreload --skip-checks & \
+	wait
+
+worker: $(STAMP)
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*'
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+shell: $(STAMP)
+	$(RUN_ENV) $(PY) manage.py shell
+
+ci:
+	bash .ci/run

@@ -1,0 +1,144 @@
+"""Writes on accounts: organizations with their default workspaces, API keys, memberships."""
+
+import hashlib
+import secrets
+import string
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import scopes as scope_names
+from accounts.models import ApiKey, Membership, Organization, User, Workspace
+from config.errors import DomainValidationError, ForbiddenError
+
+_KEY_ALPHABET = string.ascii_letters + string.digits
+_KEY_RANDOM_LENGTH = 40
+_VISIBLE_RANDOM_CHARS = 8
+# Writing lastUsedAt on every request would turn every read into a write; a minute is precise
+# enough to tell live keys from dead ones.
+LAST_USED_PRECISION = timedelta(seconds=60)
+
+DEFAULT_WORKSPACES = (
+    ("production", "Production", Workspace.Environment.PRODUCTION),
+    ("sandbox", "Sandbox", Workspace.Environment.SANDBOX),
+)
+
+
+def hash_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def organization_create(*, name: str, slug: str | None = None) -> Organization:
+    """Create an organization with its `production` and `sandbox` workspaces."""
+    organization = Organization.objects.create(name=name, slug=slug or slugify(name))
+    workspaces_ensure_defaults(organization=organization)
+    return organization
+
+
+def workspaces_ensure_defaults(*, organization: Organization) -> None:
+    for slug, name, environment in DEFAULT_WORKSPACES:
+        Workspace.objects.get_or_create(
+            organization=organization,
+            slug=slug,
+            defaults={"name": name, "environment": environment},
+        )
+
+
+@transaction.atomic
+def workspace_get_or_create(*, org_slug: str, workspace_slug: str) -> Workspace:
+    """Used by the bootstrap command: creates the organization and workspace when absent."""
+    organization = Organization.objects.filter(slug=org_slug).first()
+    if organization is None:
+        organization = organization_create(name=org_slug.replace("-", " ").title(), slug=org_slug)
+    workspace, _ = Workspace.objects.get_or_create(
+        organization=organization,
+        slug=workspace_slug,
+        defaults={"name": workspace_slug.replace("-", " ").title()},
+    )
+    return workspace
+
+
+def api_key_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    scopes: list[str] | None = None,
+    platform_admin: bool = False,
+    expires_at: datetime | None = None,
+    created_by_user: User | None = None,
+    created_by_key: ApiKey | None = None,
+    granter_scopes: frozenset[str] | None = None,
+) -> tuple[ApiKey, str]:
+    """Mint a key and return it with its raw value, which is never stored and never shown again.
+
+    `scopes=None` makes a full key (every workspace scope, prefix `api_`); a list makes a scoped
+    key (prefix `scoped_`). `granter_scopes`, when given, is what the caller holds: a key can
+    never grant a scope its creator lacks.
+    """
+    full = scopes is None
+    chosen = list(scope_names.WORKSPACE_SCOPES) if full else scope_names.parse_scopes(scopes)
+    if not chosen:
+        raise DomainValidationError(
+            "A scoped key needs at least one scope.", details={"scopes": ["Must not be empty."]}
+        )
+    if platform_admin and scope_names.PROGRAMS_ADMIN not in chosen:
+        chosen.append(scope_names.PROGRAMS_ADMIN)
+    if granter_scopes is not None:
+        missing = [s for s in chosen if s not in granter_scopes]
+        if missing:
+            raise ForbiddenError(
+                f"You cannot grant scopes you do not hold: {', '.join(missing)}.",
+                details={"scopes": missing},
+            )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainValidationError(
+            "expiresAt must be in the future.", details={"expiresAt": ["Must be in the future."]}
+        )
+    kind_prefix = ApiKey.FULL_PREFIX if full else ApiKey.SCOPED_PREFIX
+    raw = kind_prefix + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(_KEY_RANDOM_LENGTH))
+    key = ApiKey.objects.create(
+        workspace=workspace,
+        name=name,
+        prefix=raw[: len(kind_prefix) + _VISIBLE_RANDOM_CHARS],
+        key_hash=hash_key(raw),
+        scopes=chosen,
+        expires_at=expires_at,
+        created_by_user=created_by_user,
+        created_by_key=created_by_key,
+    )
+    return key, raw
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    """The usable key for this raw value, or None (unknown, revoked or expired)."""
+    if not raw_key.startswith((ApiKey.FULL_PREFIX, ApiKey.SCOPED_PREFIX)) or len(raw_key) > 100:
+        return None
+    key = (
+        ApiKey.objects.select_related("workspace__organization")
+        .filter(key_hash=hash_key(raw_key))
+        .first()
+    )
+    now = timezone.now()
+    if key is None or not key.is_usable(now):
+        return None
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def membership_set(*, user: User, workspace: Workspace, role: str) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        user=user, workspace=workspace, defaults={"role": role}
+    )
+    return membership
