@@ -1,0 +1,5 @@
+from accounts.querysets import WorkspaceOwnedQuerySet
+
+
+class EventQuerySet(WorkspaceOwnedQuerySet):
+    pass

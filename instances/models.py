@@ -1,0 +1,68 @@
+"""ProgramInstance: one workspace's deployment of a program (branding, rules, form, dates)."""
+
+from django.db import models
+from django.utils import timezone
+
+from config.ids import CuidField
+from instances.querysets import ProgramInstanceQuerySet
+
+
+class ProgramInstance(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        ARCHIVED = "archived", "Archived"
+
+    id = CuidField()
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="instances"
+    )
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="program_instances"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    logo_url = models.URLField(max_length=500, blank=True)
+    eligibility_criteria = models.JSONField(
+        null=True, blank=True, help_text="A string for people, or an object of rules."
+    )
+    criteria_version = models.PositiveIntegerField(
+        default=1, help_text="Bumped whenever eligibility_criteria changes."
+    )
+    custom_terms = models.TextField(blank=True)
+    form_config = models.JSONField(default=dict, blank=True)
+    start_date = models.DateTimeField(null=True, blank=True)
+    end_date = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramInstanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "status"]),
+            models.Index(fields=["workspace", "-created_at"]),
+            models.Index(fields=["workspace", "start_date", "end_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+    def enrollment_block_reason(self, now=None) -> str | None:
+        """Why this instance cannot take a new enrollment now, or None if it can."""
+        now = now or timezone.now()
+        if self.status != self.Status.ACTIVE:
+            return f"The program instance is {self.status}; enrollments need an active instance."
+        if self.start_date and now < self.start_date:
+            return f"The program instance opens on {self.start_date:%Y-%m-%d}."
+        if self.end_date and now > self.end_date:
+            return f"The program instance closed on {self.end_date:%Y-%m-%d}."
+        return None

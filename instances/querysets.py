@@ -1,0 +1,5 @@
+from accounts.querysets import WorkspaceOwnedQuerySet
+
+
+class ProgramInstanceQuerySet(WorkspaceOwnedQuerySet):
+    pass

@@ -1,0 +1,177 @@
+"""The generic API test base (NetBox's APIViewTestCases idea, for pytest).
+
+An endpoint's test class declares what is specific to it and inherits the behaviour every
+workspace-scoped endpoint owes its users:
+
+    class TestCustomerAPI(APIViewTests):
+        path = "/api/v1/customers"
+        read_scope = "customers:read"
+        write_scope = "customers:write"
+        actions = {"list", "retrieve", "create", "update"}
+
+        def make(self, workspace): return CustomerFactory(workspace=workspace)
+        def create_data(self, workspace): return {...}
+        update_data = {"phone": "+15550000000"}
+
+Inherited: list, retrieve, create, update, delete; anonymous 401; missing scope 403; another
+workspace's object 404 and absent from the list; a constant number of queries per list page.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.scopes import WORKSPACE_SCOPES
+
+ALL_ACTIONS = {"list", "retrieve", "create", "update", "delete"}
+
+
+class APIViewTests:
+    path: str = ""
+    read_scope: str | None = None
+    write_scope: str | None = None
+    actions: set[str] = ALL_ACTIONS
+    update_data: dict = {}
+    list_query_budget: int | None = None
+
+    # --- what a subclass provides ----------------------------------------------------------
+    def make(self, workspace):
+        raise NotImplementedError
+
+    def create_data(self, workspace) -> dict:
+        raise NotImplementedError
+
+    def detail_path(self, obj) -> str:
+        return f"{self.path}/{obj.pk}"
+
+    def assert_deleted(self, client, obj):
+        assert client.get(self.detail_path(obj)).status_code == 404
+
+    def listed_ids(self, response) -> set[str]:
+        return {item["id"] for item in response.json()["data"]}
+
+    def _needs(self, action):
+        if action not in self.actions:
+            pytest.skip(f"{self.path} does not support {action}")
+
+    def _scopes_without(self, scope):
+        return [s for s in WORKSPACE_SCOPES if s != scope]
+
+    # --- list ------------------------------------------------------------------------------
+    def test_list(self, api, workspace):
+        self._needs("list")
+        objs = [self.make(workspace) for _ in range(3)]
+        response = api.get(self.path)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert {"data", "page", "perPage", "totalItems", "totalPages"} <= set(body)
+        assert {o.pk for o in objs} <= self.listed_ids(response)
+
+    def test_list_hides_other_workspace(self, api, workspace, other_workspace):
+        self._needs("list")
+        mine = self.make(workspace)
+        theirs = self.make(other_workspace)
+        ids = self.listed_ids(api.get(self.path, {"perPage": 100}))
+        assert mine.pk in ids
+        assert theirs.pk not in ids
+
+    def test_list_query_count_is_constant(self, api, workspace):
+        self._needs("list")
+        self.make(workspace)
+        api.get(self.path)  # warm-up: the key's first use records lastUsedAt
+        with CaptureQueriesContext(connection) as one:
+            assert api.get(self.path).status_code == 200
+        for _ in range(5):
+            self.make(workspace)
+        with CaptureQueriesContext(connection) as many:
+            assert api.get(self.path).status_code == 200
+        assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
+        if self.list_query_budget is not None:
+            assert len(many) <= self.list_query_budget
+
+    # --- retrieve --------------------------------------------------------------------------
+    def test_retrieve(self, api, workspace):
+        self._needs("retrieve")
+        obj = self.make(workspace)
+        response = api.get(self.detail_path(obj))
+        assert response.status_code == 200, response.content
+        assert response.json()["id"] == obj.pk
+
+    def test_retrieve_other_workspace_is_404(self, api, other_workspace):
+        self._needs("retrieve")
+        theirs = self.make(other_workspace)
+        response = api.get(self.detail_path(theirs))
+        assert response.status_code == 404
+        assert response.json()["code"] == "NOT_FOUND"
+
+    # --- create ----------------------------------------------------------------------------
+    def test_create(self, api, workspace):
+        self._needs("create")
+        response = api.post(self.path, self.create_data(workspace), format="json")
+        assert response.status_code == 201, response.content
+        created_id = response.json()["id"]
+        if "retrieve" in self.actions:
+            assert api.get(f"{self.path}/{created_id}").status_code == 200
+
+    def test_create_rejects_unknown_fields(self, api, workspace):
+        self._needs("create")
+        data = {**self.create_data(workspace), "surelyNotAField": 1}
+        response = api.post(self.path, data, format="json")
+        assert response.status_code == 400
+        assert "surelyNotAField" in response.json()["message"]
+
+    # --- update ----------------------------------------------------------------------------
+    def test_update(self, api, workspace):
+        self._needs("update")
+        obj = self.make(workspace)
+        response = api.patch(self.detail_path(obj), self.update_data, format="json")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        for key, value in self.update_data.items():
+            assert body[key] == value, key
+
+    def test_update_other_workspace_is_404(self, api, other_workspace):
+        self._needs("update")
+        theirs = self.make(other_workspace)
+        response = api.patch(self.detail_path(theirs), self.update_data, format="json")
+        assert response.status_code == 404
+
+    # --- delete ----------------------------------------------------------------------------
+    def test_delete(self, api, workspace):
+        self._needs("delete")
+        obj = self.make(workspace)
+        response = api.delete(self.detail_path(obj))
+        assert response.status_code == 204, response.content
+        self.assert_deleted(api, obj)
+
+    def test_delete_other_workspace_is_404(self, api, other_workspace):
+        self._needs("delete")
+        theirs = self.make(other_workspace)
+        assert api.delete(self.detail_path(theirs)).status_code == 404
+        assert type(theirs).objects.filter(pk=theirs.pk).exists()
+
+    # --- authentication and scopes ---------------------------------------------------------
+    def test_anonymous_is_401(self, anon, workspace):
+        obj = self.make(workspace) if self.actions & {"retrieve", "update", "delete"} else None
+        if "list" in self.actions:
+            response = anon.get(self.path)
+            assert response.status_code == 401
+            assert response.json()["code"] == "UNAUTHENTICATED"
+        if obj is not None and "retrieve" in self.actions:
+            assert anon.get(self.detail_path(obj)).status_code == 401
+
+    def test_missing_read_scope_is_403(self, api_client_for, workspace):
+        if self.read_scope is None or "list" not in self.actions:
+            pytest.skip("no read scope")
+        client = api_client_for(workspace, scopes=self._scopes_without(self.read_scope))
+        response = client.get(self.path)
+        assert response.status_code == 403
+        assert self.read_scope in response.json()["message"]
+
+    def test_missing_write_scope_is_403(self, api_client_for, workspace):
+        if self.write_scope is None or "create" not in self.actions:
+            pytest.skip("no write scope")
+        client = api_client_for(workspace, scopes=self._scopes_without(self.write_scope))
+        response = client.post(self.path, self.create_data(workspace), format="json")
+        assert response.status_code == 403
+        assert self.write_scope in response.json()["message"]
