@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from config.ids import CuidField
 from instances.querysets import ProgramInstanceQuerySet
 
 
-class ProgramInstance(models.Model):
+class ProgramInstance(FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"
@@ -34,7 +35,8 @@ class ProgramInstance(models.Model):
     form_config = models.JSONField(default=dict, blank=True)
     start_date = models.DateTimeField(null=True, blank=True)
     end_date = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Protected: only the transitions below (called by instances.services) change the status.
+    status = FSMField(max_length=16, choices=Status.choices, default=Status.ACTIVE, protected=True)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -42,15 +44,37 @@ class ProgramInstance(models.Model):
     objects = ProgramInstanceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["workspace", "status"]),
             models.Index(fields=["workspace", "-created_at"]),
             models.Index(fields=["workspace", "start_date", "end_date"]),
+            models.Index(fields=["workspace", "program"], name="instance_ws_program_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="instance_end_after_start",
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    # --- lifecycle (call through instances.services.instance_set_status) ------------------
+    @transition(field=status, source=[Status.INACTIVE, Status.ARCHIVED], target=Status.ACTIVE)
+    def activate(self):
+        """Open for enrollments (also restores an archived instance)."""
+
+    @transition(field=status, source=[Status.ACTIVE, Status.ARCHIVED], target=Status.INACTIVE)
+    def deactivate(self):
+        """Paused: visible, editable, but takes no new enrollments."""
+
+    @transition(field=status, source=[Status.ACTIVE, Status.INACTIVE], target=Status.ARCHIVED)
+    def archive(self):
+        """Read-only: kept for its enrollments' history."""
 
     @property
     def is_read_only(self) -> bool:

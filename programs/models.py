@@ -24,7 +24,11 @@ class Program(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     type = models.CharField(max_length=32, choices=Type.choices, blank=True, db_index=True)
-    states = models.JSONField(default=list, blank=True, help_text="US two-letter codes.")
+    states = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="US two-letter codes, upper-cased. Mirrored into ProgramState for filtering.",
+    )
     active = models.BooleanField(default=True, db_index=True)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
@@ -45,7 +49,12 @@ class Program(models.Model):
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
+        indexes = [
+            # The visibility rule (public, or private to the caller's organization).
+            models.Index(fields=["visibility", "organization"], name="program_visibility_org_idx"),
+            models.Index(fields=["name", "id"], name="program_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(visibility="public") | models.Q(organization__isnull=False),
@@ -55,3 +64,22 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgramState(models.Model):
+    """One row per (program, state) so that `GET /programs?state=NY` is an indexed lookup on
+    every database (SQLite has no JSON `contains`). `Program.states` stays the source of truth
+    for responses; `program_states_sync` keeps these rows equal to it inside the same write."""
+
+    id = CuidField()
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="state_rows")
+    state = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "state"], name="program_state_unique")
+        ]
+        indexes = [models.Index(fields=["state", "program"], name="program_state_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}:{self.state}"
