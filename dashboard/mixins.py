@@ -1,0 +1,109 @@
+"""The dashboard's one tenancy and permission choke point.
+
+Every dashboard page inherits `WorkspaceViewMixin`. It signs the user in (login redirect),
+resolves the current workspace through `accounts.tenancy.get_tenant` (the workspace id kept in
+the session), refuses a page whose scope the member's role lacks (403), and gives the view
+`self.scoped(Model)`, which is `Model.objects.for_workspace(workspace)`: the only way a dashboard
+view reaches workspace data. Another workspace's object is therefore a 404, never a 403.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts import scopes as scope_names
+from accounts.tenancy import Tenant, get_tenant
+from config.errors import DomainError
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class WorkspaceViewMixin(LoginRequiredMixin):
+    """Declare `read_scope` (GET) and `write_scope` (POST...) like the API's viewsets;
+    `min_role` additionally requires a role rank (members management is admin or owner)."""
+
+    read_scope: str | None = None
+    write_scope: str | None = None
+    min_role: str | None = None
+    tenant: Tenant
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        tenant = get_tenant(request)
+        if tenant is None:
+            return render(request, "dashboard/no_workspace.html", status=403)
+        self.tenant = tenant
+        scope = self.read_scope if request.method in SAFE_METHODS else self.write_scope
+        if not tenant.has_scope(scope):
+            raise PermissionDenied(f"This page needs the '{scope}' scope.")
+        if self.min_role and not role_at_least(tenant, self.min_role):
+            raise PermissionDenied(f"This page needs the {self.min_role} role.")
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def workspace(self):
+        return self.tenant.workspace
+
+    def scoped(self, model):
+        """The tenancy choke point: `Model.objects.for_workspace(current workspace)`."""
+        return model.objects.for_workspace(self.workspace)
+
+    def scoped_get(self, queryset, **lookup):
+        """One object of an already scoped queryset, or 404 (also for other workspaces)."""
+        obj = queryset.filter(**lookup).first()
+        if obj is None:
+            raise Http404("Not found in this workspace.")
+        return obj
+
+    def can(self, scope: str) -> bool:
+        return self.tenant.has_scope(scope)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tenant"] = self.tenant
+        context["perms_ui"] = permissions_for(self.tenant)
+        return context
+
+
+def role_at_least(tenant: Tenant, role: str) -> bool:
+    rank = scope_names.ROLE_RANK
+    return rank.get(tenant.role or "", -1) >= rank[role]
+
+
+def permissions_for(tenant: Tenant) -> dict[str, bool]:
+    """What the templates may offer (buttons are hidden, and the views refuse regardless)."""
+    return {
+        "edit_enrollments": tenant.has_scope(scope_names.ENROLLMENTS_WRITE),
+        "review": tenant.has_scope(scope_names.ENROLLMENTS_REVIEW),
+        "manage_instances": tenant.has_scope(scope_names.INSTANCES_WRITE),
+        "manage_webhooks": tenant.has_scope(scope_names.WEBHOOKS_MANAGE),
+        "manage_api_keys": tenant.has_scope(scope_names.API_KEYS_MANAGE),
+        "manage_members": role_at_least(tenant, scope_names.ROLE_ADMIN),
+        "read_events": tenant.has_scope(scope_names.EVENTS_READ),
+    }
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    """Put a service's error next to the fields it names (API names like
+    `eligibilityCriteria.regions` map to the form field by their first part), else on top."""
+    placed = False
+    for key, messages in (error.details or {}).items():
+        name = _field_for(form, str(key))
+        if name is None:
+            continue
+        for message in messages if isinstance(messages, list) else [messages]:
+            form.add_error(name, str(message))
+        placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _field_for(form, key: str) -> str | None:
+    head = key.split(".")[0]
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in head)
+    for candidate in (key, head, snake, getattr(form, "error_field_aliases", {}).get(head)):
+        if candidate and candidate in form.fields:
+            return candidate
+    return None

@@ -1,0 +1,44 @@
+// Small progressive enhancements; every page works without JavaScript.
+(function () {
+  "use strict";
+
+  // Review queue keyboard shortcuts: j/k move between rows, a approves, r focuses the reject
+  // reason (Enter then rejects). Ignored while typing in a field.
+  function rows() {
+    return Array.from(document.querySelectorAll("[data-review-row]:not(.done)"));
+  }
+  function current() {
+    return document.querySelector("[data-review-row].current:not(.done)") || rows()[0] || null;
+  }
+  function select(row) {
+    document.querySelectorAll("[data-review-row].current").forEach(function (r) { r.classList.remove("current"); });
+    if (row) { row.classList.add("current"); row.focus(); }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (!document.querySelector("[data-review-queue]")) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var list = rows();
+    var row = current();
+    var index = row ? list.indexOf(row) : -1;
+    if (event.key === "j") { select(list[Math.min(index + 1, list.length - 1)]); event.preventDefault(); }
+    else if (event.key === "k") { select(list[Math.max(index - 1, 0)]); event.preventDefault(); }
+    else if (event.key === "a" && row) { var b = row.querySelector("[data-approve]"); if (b) { b.click(); event.preventDefault(); } }
+    else if (event.key === "r" && row) { var f = row.querySelector("[data-reject-reason]"); if (f) { f.focus(); event.preventDefault(); } }
+  });
+  // After a row is decided (htmx swapped it), move the focus to the next one.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.matches && target.matches("[data-review-row]")) {
+      var next = rows()[0];
+      if (next) select(next);
+    }
+  });
+
+  // Bulk selection: a "select all" box for the enrollments table.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select-all]")) {
+      document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = event.target.checked; });
+    }
+  });
+})();
