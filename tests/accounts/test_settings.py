@@ -1,0 +1,57 @@
+"""Settings come from the environment with safe production defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.pop("GRIDPROGRAMS_TESTING", None)
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expr})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_secret_key_is_required_when_not_debugging():
+    result = _settings({}, "s.DEBUG")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_defaults_are_safe():
+    result = _settings(
+        {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "grid.example.com"},
+        "s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, "
+        "s.SECURE_SSL_REDIRECT, s.ALLOWED_HOSTS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False True True True True ['grid.example.com']"
+
+
+def test_sqlite_is_configured_for_concurrent_writers():
+    result = _settings(
+        {"DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/gp-settings-check.sqlite3"},
+        "s.DATABASES['default']['OPTIONS']",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    result = _settings(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://u:p@db.example:5432/grid"},
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout and "grid" in result.stdout

@@ -1,0 +1,109 @@
+"""Parallel API writes against a real server on a real SQLite file never fail with
+"database is locked" (WAL + busy timeout + IMMEDIATE transactions, see config/settings.py)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def sqlite_server(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'concurrency.sqlite3'}",
+        "API_THROTTLE_RATE": "100000/min",
+    }
+    env.pop("GRIDPROGRAMS_TESTING", None)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--noinput"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    out = subprocess.run(
+        [*manage, "create_api_key", "--org", "load", "--workspace", "production"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    key = out.strip().splitlines()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "server.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/me", timeout=5)
+            except urllib.error.HTTPError:
+                break  # 401: the server is up
+            except OSError:
+                time.sleep(0.2)
+        yield base, key
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _create_key(base, key, n):
+    request = urllib.request.Request(
+        f"{base}/api/v1/apiKeys",
+        data=json.dumps({"name": f"parallel {n}", "scopes": ["events:read"]}).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return f"{error.code} {error.read()[:200]!r}"
+
+
+def test_parallel_writes_all_succeed(sqlite_server):
+    base, key = sqlite_server
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(lambda n: _create_key(base, key, n), range(60)))
+    assert results == [201] * 60
