@@ -1,9 +1,25 @@
-"""Event: the outbox. Written in the same transaction as the change it describes."""
+"""Events (the outbox) and their webhook delivery.
+
+- `Event`: written in the same transaction as the change it describes (see
+  `events.services.event_record`). Immutable.
+- `WebhookEndpoint`: a workspace's receiver URL, its event-type filter and signing secret(s).
+- `WebhookDelivery`: one message to one endpoint (one per (event, endpoint), or a test ping). Its
+  id is the Standard Webhooks `webhook-id`, so it never changes across attempts. The row is the
+  source of truth for "is this still owed to the receiver"; background tasks only nudge it.
+- `WebhookAttempt`: every HTTP attempt of a delivery, for the API, the admin and the dashboard.
+"""
+
+from datetime import datetime
 
 from django.db import models
 
 from config.ids import CuidField
-from events.querysets import EventQuerySet
+from events.querysets import (
+    EventQuerySet,
+    WebhookAttemptQuerySet,
+    WebhookDeliveryQuerySet,
+    WebhookEndpointQuerySet,
+)
 
 
 class Event(models.Model):
@@ -37,3 +53,140 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.id}"
+
+
+TEST_EVENT_TYPE = "webhook.test"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a workspace wants its events POSTed.
+
+    `event_types` empty means every type. The secret is kept in clear because HMAC signing needs
+    it; after a rotation the previous secret keeps signing (alongside the new one) until
+    `previous_secret_expires_at`, so receivers can switch without dropping a message.
+    """
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=500, blank=True)
+    event_types = models.JSONField(default=list, blank=True, help_text="Empty: every type.")
+    secret = models.CharField(max_length=100, editable=False)
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "enabled"]),
+            models.Index(fields=["workspace", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The current secret first, then the previous one while its grace period lasts."""
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and self.previous_secret_expires_at > now
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    id = CuidField(help_text="Sent as the `webhook-id` header; the same on every attempt.")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_type = models.CharField(max_length=64)
+    payload = models.JSONField(
+        null=True, blank=True, help_text="Only for test messages (which have no Event row)."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveIntegerField(
+        default=0, help_text="Attempts in the current retry series (a manual retry restarts it)."
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(
+        null=True, blank=True, help_text="Lease of the worker sending it now."
+    )
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(fields=["endpoint", "-created_at"]),
+            models.Index(fields=["workspace", "-created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "endpoint"],
+                condition=models.Q(event__isnull=False),
+                name="webhook_delivery_once_per_event_endpoint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint_id} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt: when, how it ended, how long it took, what the receiver said."""
+
+    RESPONSE_BODY_LIMIT = 2000
+
+    id = CuidField()
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    attempted_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    response_body = models.TextField(blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    objects = WebhookAttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+        indexes = [models.Index(fields=["delivery", "attempted_at"])]
+
+    def __str__(self) -> str:
+        return f"attempt of {self.delivery_id} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,52 @@
-"""Recording events. Services call `event_record` inside their own transaction.atomic()."""
+"""Writes of the events app. Keyword-only; errors are config.errors domain errors.
 
+Recording events (called by other apps inside their own `transaction.atomic()`):
+
+    event_record(*, workspace, type, obj, previous_status=None, enrollment_id="",
+                 program_instance_id="") -> Event
+
+Webhook endpoints (API, dashboard and admin all call these):
+
+    webhook_create(*, workspace, url, event_types=None, description="", actor=None)
+        -> (WebhookEndpoint, secret)          # the secret is shown once, at creation
+    webhook_update(*, endpoint, url=None, event_types=None, description=None, enabled=None,
+                   actor=None) -> WebhookEndpoint   # None = leave unchanged
+    webhook_delete(*, endpoint, actor=None) -> None
+    webhook_rotate_secret(*, endpoint, actor=None) -> (WebhookEndpoint, new_secret)
+    webhook_send_test(*, endpoint, actor=None) -> WebhookDelivery
+    delivery_retry(*, delivery, actor=None) -> WebhookDelivery
+    delivery_requeue_stale(*, now=None, grace=timedelta(minutes=10), limit=1000) -> int
+
+`actor` is whatever identifies the caller for the log (a Tenant, a User or a string).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from events.models import Event
+from config.errors import ConflictError, DomainValidationError
+from events import tasks, urlsafety
+from events.models import Event, WebhookDelivery, WebhookEndpoint
+from events.payloads import test_payload
+from events.signing import secret_generate
+
+logger = logging.getLogger("gridprograms.events")
+
+SECRET_ROTATION_GRACE = timedelta(hours=24)
+CUSTOMER_NOTIFIED_STATUSES = frozenset({"submitted", "approved", "rejected", "unenrolled"})
+STAFF_NOTIFIED_STATUSES = frozenset({"submitted"})
 
 
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    return getattr(actor, "actor_label", None) or str(actor)
+
+
+# --- events -----------------------------------------------------------------------------------
 def event_record(
     *,
     workspace,
@@ -14,17 +56,263 @@ def event_record(
     enrollment_id: str = "",
     program_instance_id: str = "",
 ) -> Event:
-    """Write one outbox row. Must run inside the caller's transaction, so that the event exists
-    if and only if the change does."""
+    """Write one outbox row and, in the same transaction, what it sets in motion.
+
+    Must run inside the caller's transaction, so that the event (its webhook deliveries and its
+    email notifications) exists if and only if the change does. `obj` is the changed object as
+    the API returns it; `previous_status` is given for `enrollment.status_changed`.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must be called inside the change's transaction")
+    if type not in Event.Type.values:
+        raise ValueError(f"Unknown event type {type!r}; known: {', '.join(Event.Type.values)}")
     data = {"object": obj}
     if previous_status is not None:
         data["previousStatus"] = previous_status
-    return Event.objects.create(
+    event = Event.objects.create(
         workspace=workspace,
         type=type,
         data=data,
-        enrollment_id=enrollment_id,
-        program_instance_id=program_instance_id,
+        enrollment_id=enrollment_id or "",
+        program_instance_id=program_instance_id or "",
     )
+    _fan_out(event)
+    if type == Event.Type.ENROLLMENT_STATUS_CHANGED and settings.NOTIFICATIONS_ENABLED:
+        status = enrollment_status_of(obj)
+        if status in CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES:
+            tasks.enqueue(tasks.enrollment_status_notify, event.pk)
+    return event
+
+
+def enrollment_status_of(obj: dict) -> str | None:
+    """The status in an enrollment's API representation (`eligibilityStatus` in the spec)."""
+    for key in ("eligibilityStatus", "status"):
+        if isinstance(obj.get(key), str):
+            return obj[key]
+    eligibility = obj.get("eligibility")
+    if isinstance(eligibility, dict) and isinstance(eligibility.get("status"), str):
+        return eligibility["status"]
+    return None
+
+
+def _fan_out(event: Event) -> list[WebhookDelivery]:
+    """One delivery per enabled endpoint that wants this type, and a task to send each."""
+    endpoints = WebhookEndpoint.objects.for_workspace(event.workspace_id).enabled()
+    now = timezone.now()
+    deliveries = [
+        WebhookDelivery(
+            workspace_id=event.workspace_id,
+            endpoint=endpoint,
+            event=event,
+            event_type=event.type,
+            next_attempt_at=now,
+        )
+        for endpoint in endpoints.only("id", "event_types")
+        if endpoint.wants(event.type)
+    ]
+    if deliveries:
+        WebhookDelivery.objects.bulk_create(deliveries)
+        for delivery in deliveries:
+            tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    return deliveries
+
+
+# --- webhook endpoints -------------------------------------------------------------------------
+def webhook_url_check(url: str) -> str:
+    """Normalise and vet a receiver URL (see events.urlsafety); DomainValidationError if bad."""
+    url = (url or "").strip()
+    if len(url) > 2000:
+        raise DomainValidationError(
+            "The URL is longer than 2000 characters.", details={"url": ["Too long."]}
+        )
+    try:
+        urlsafety.resolve(url)
+    except urlsafety.UnsafeUrlError as exc:
+        raise DomainValidationError(str(exc), details={"url": [str(exc)]}) from None
+    return url
+
+
+def webhook_event_types_check(event_types) -> list[str]:
+    if event_types is None:
+        return []
+    if not isinstance(event_types, list | tuple) or not all(
+        isinstance(t, str) for t in event_types
+    ):
+        raise DomainValidationError(
+            "eventTypes must be a list of event type names.",
+            details={"eventTypes": ["Must be a list of strings."]},
+        )
+    unknown = [t for t in event_types if t not in Event.Type.values]
+    if unknown:
+        message = (
+            f"Unknown event type(s): {', '.join(unknown)}. "
+            f"Known types: {', '.join(Event.Type.values)}."
+        )
+        raise DomainValidationError(message, details={"eventTypes": [message]})
+    return list(dict.fromkeys(event_types))
+
+
+def webhook_create(
+    *, workspace, url: str, event_types=None, description: str = "", actor=None
+) -> tuple[WebhookEndpoint, str]:
+    """Register a receiver. Returns the endpoint and its secret (shown to the caller once)."""
+    url = webhook_url_check(url)
+    types = webhook_event_types_check(event_types)
+    secret = secret_generate()
+    endpoint = WebhookEndpoint.objects.create(
+        workspace=workspace,
+        url=url,
+        event_types=types,
+        description=description or "",
+        secret=secret,
+    )
+    logger.info("Webhook %s created by %s", endpoint.pk, _actor_label(actor))
+    return endpoint, secret
+
+
+@transaction.atomic
+def webhook_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    event_types: list[str] | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+    actor=None,
+) -> WebhookEndpoint:
+    """Change what is given (None leaves a field alone). Enabling clears the disabled reason;
+    disabling cancels the endpoint's pending deliveries."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    if url is not None:
+        endpoint.url = webhook_url_check(url)
+    if event_types is not None:
+        endpoint.event_types = webhook_event_types_check(event_types)
+    if description is not None:
+        endpoint.description = description
+    if enabled is True and not endpoint.enabled:
+        endpoint.enabled = True
+        endpoint.disabled_reason = ""
+        endpoint.disabled_at = None
+    endpoint.save()
+    if enabled is False and endpoint.enabled:
+        endpoint_disable(endpoint=endpoint, reason=f"Disabled by {_actor_label(actor)}.")
+    return endpoint
+
+
+def webhook_delete(*, endpoint: WebhookEndpoint, actor=None) -> None:
+    """Delete the endpoint with its delivery log; queued tasks for it become no-ops."""
+    logger.info("Webhook %s deleted by %s", endpoint.pk, _actor_label(actor))
+    endpoint.delete()
+
+
+@transaction.atomic
+def webhook_rotate_secret(*, endpoint: WebhookEndpoint, actor=None) -> tuple[WebhookEndpoint, str]:
+    """New secret now; the old one keeps signing alongside it for 24 hours."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    new_secret = secret_generate()
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = timezone.now() + SECRET_ROTATION_GRACE
+    endpoint.secret = new_secret
+    endpoint.save(
+        update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"]
+    )
+    logger.info("Webhook %s secret rotated by %s", endpoint.pk, _actor_label(actor))
+    return endpoint, new_secret
+
+
+@transaction.atomic
+def webhook_send_test(*, endpoint: WebhookEndpoint, actor=None) -> WebhookDelivery:
+    """Queue a `webhook.test` message to the endpoint (sent by the worker, like any other)."""
+    if not endpoint.enabled:
+        raise ConflictError("The webhook is disabled; enable it before sending a test message.")
+    now = timezone.now()
+    delivery = WebhookDelivery(
+        workspace_id=endpoint.workspace_id,
+        endpoint=endpoint,
+        event=None,
+        event_type="webhook.test",
+        next_attempt_at=now,
+    )
+    delivery.payload = test_payload(
+        delivery_id=delivery.pk,
+        workspace_id=endpoint.workspace_id,
+        endpoint_id=endpoint.pk,
+        now=now,
+    )
+    delivery.save(force_insert=True)
+    tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    return delivery
+
+
+def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str, notify: bool = False) -> None:
+    """Stop sending to the endpoint (its pending deliveries are cancelled). Call inside a
+    transaction. With `notify`, the workspace admins get an email from the worker."""
+    now = timezone.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        enabled=False, disabled_reason=reason[:300], disabled_at=now, updated_at=now
+    )
+    endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = False, reason[:300], now
+    WebhookDelivery.objects.filter(
+        endpoint_id=endpoint.pk, status=WebhookDelivery.Status.PENDING
+    ).update(
+        status=WebhookDelivery.Status.CANCELLED,
+        last_error="The endpoint was disabled.",
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    logger.warning("Webhook %s disabled: %s", endpoint.pk, reason)
+    if notify and settings.NOTIFICATIONS_ENABLED:
+        tasks.enqueue(tasks.webhook_disabled_notify, endpoint.pk)
+
+
+# --- deliveries --------------------------------------------------------------------------------
+@transaction.atomic
+def delivery_retry(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
+    """Send again now (same webhook-id) and restart the retry schedule."""
+    delivery = (
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .select_related("endpoint")
+        .get(pk=delivery.pk)
+    )
+    now = timezone.now()
+    if not delivery.endpoint.enabled:
+        raise ConflictError("The webhook is disabled; enable it before retrying deliveries.")
+    if delivery.locked_until and delivery.locked_until > now:
+        raise ConflictError("This delivery is being sent right now; retry once it finishes.")
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.attempt_count = 0
+    delivery.next_attempt_at = now
+    delivery.delivered_at = None
+    delivery.save(
+        update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at", "updated_at"]
+    )
+    tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    logger.info("Delivery %s retried by %s", delivery.pk, _actor_label(actor))
+    return delivery
+
+
+def delivery_requeue_stale(
+    *, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 1000
+) -> int:
+    """Re-enqueue deliveries that are due but nobody is sending (a lost task, or a worker
+    killed before it could leave its watchdog). Idempotent: a duplicate task is a no-op.
+
+    Bumps `next_attempt_at` to now, so a still-queued duplicate is not re-enqueued again before
+    another `grace` has passed. Run it from cron (`manage.py webhooks_requeue_stale`).
+    """
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        stale = list(
+            WebhookDelivery.objects.stale(now)
+            .filter(next_attempt_at__lte=now - grace)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if stale:
+            WebhookDelivery.objects.filter(pk__in=stale).update(
+                next_attempt_at=now, locked_until=None, updated_at=now
+            )
+        for pk in stale:
+            tasks.enqueue(tasks.webhook_deliver, pk)
+            count += 1
+    return count

@@ -1,0 +1,178 @@
+"""Email notifications, sent from the worker (see events.tasks), never inside a request.
+
+- Enrollment status changes: the customer hears about submitted / approved / rejected /
+  unenrolled; the workspace's owners, admins and operators hear about a new submission awaiting
+  review. Each program instance can switch either off in `formConfig`:
+  `{"notifications": {"customer": false, "staff": true}}` (both default to on), and the
+  `NOTIFICATIONS_ENABLED` setting switches all of them off.
+- A webhook endpoint disabled by the worker: the workspace's owners and admins.
+
+Every email has a plain-text and an HTML part (templates/emails/), carrying the program
+instance's branding: its name, logo and brand colour (`formConfig.brandColor`,
+`formConfig.primaryColor` or `formConfig.theme.primaryColor`, when it is a plain colour).
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Membership
+from events.models import Event, WebhookEndpoint
+from events.services import (
+    CUSTOMER_NOTIFIED_STATUSES,
+    STAFF_NOTIFIED_STATUSES,
+    enrollment_status_of,
+)
+from instances.models import ProgramInstance
+
+logger = logging.getLogger("gridprograms.notifications")
+
+DEFAULT_BRAND_COLOR = "#1f6feb"
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
+STAFF_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN, Membership.Role.OPERATOR)
+ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
+
+CUSTOMER_SUBJECTS = {
+    "submitted": "We received your enrollment in {program}",
+    "approved": "You're enrolled in {program}",
+    "rejected": "Your enrollment in {program} was not approved",
+    "unenrolled": "You have been unenrolled from {program}",
+}
+
+
+def notification_switches(instance: ProgramInstance | None) -> dict[str, bool]:
+    config = (instance.form_config if instance else None) or {}
+    switches = config.get("notifications") if isinstance(config, dict) else None
+    switches = switches if isinstance(switches, dict) else {}
+    return {
+        "customer": switches.get("customer", True) is not False,
+        "staff": switches.get("staff", True) is not False,
+    }
+
+
+def branding(instance: ProgramInstance | None) -> dict:
+    """Name, logo and a colour that is safe to put in a style attribute."""
+    config = (instance.form_config if instance else None) or {}
+    config = config if isinstance(config, dict) else {}
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    color = next(
+        (
+            c
+            for c in (
+                config.get("brandColor"),
+                config.get("primaryColor"),
+                theme.get("primaryColor"),
+            )
+            if isinstance(c, str) and _COLOR.match(c.strip())
+        ),
+        DEFAULT_BRAND_COLOR,
+    )
+    return {
+        "name": instance.name if instance else "GridPrograms",
+        "logo_url": instance.logo_url if instance and instance.logo_url else "",
+        "color": color.strip(),
+    }
+
+
+def _send(*, to: list[str], subject: str, template: str, context: dict) -> int:
+    text = render_to_string(f"emails/{template}.txt", context)
+    html = render_to_string(f"emails/{template}.html", context)
+    sent = 0
+    for address in to:  # one message each: recipients never see each other's addresses
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+        )
+        message.attach_alternative(html, "text/html")
+        sent += message.send()
+    return sent
+
+
+def _dashboard_url(name: str, *args) -> str:
+    try:
+        return settings.SITE_URL + reverse(name, args=args)
+    except NoReverseMatch:
+        return settings.SITE_URL + "/"
+
+
+def _member_emails(workspace_id: str, roles) -> list[str]:
+    emails = (
+        Membership.objects.for_workspace(workspace_id)
+        .filter(role__in=roles, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(emails))
+
+
+def enrollment_status_notifications_send(*, event_id: str) -> int:
+    """Send what an `enrollment.status_changed` event calls for; returns the emails sent."""
+    if not settings.NOTIFICATIONS_ENABLED:
+        return 0
+    event = Event.objects.select_related("workspace").filter(pk=event_id).first()
+    if event is None or event.type != Event.Type.ENROLLMENT_STATUS_CHANGED:
+        return 0
+    enrollment = (event.data or {}).get("object") or {}
+    status = enrollment_status_of(enrollment)
+    instance_id = event.program_instance_id or enrollment.get("programInstanceId") or ""
+    instance = ProgramInstance.objects.for_workspace(event.workspace_id).filter(pk=instance_id)
+    instance = instance.first()
+    switches = notification_switches(instance)
+    brand = branding(instance)
+    context = {
+        "brand": brand,
+        "enrollment": enrollment,
+        "status": status,
+        "previous_status": (event.data or {}).get("previousStatus"),
+        "reason": enrollment.get("eligibilityReason")
+        or (enrollment.get("eligibility") or {}).get("reason")
+        or "",
+        "workspace": event.workspace,
+        "site_url": settings.SITE_URL,
+    }
+    sent = 0
+    email = enrollment.get("email")
+    if switches["customer"] and status in CUSTOMER_NOTIFIED_STATUSES and email:
+        sent += _send(
+            to=[email],
+            subject=CUSTOMER_SUBJECTS[status].format(program=brand["name"]),
+            template="enrollment_status_customer",
+            context=context,
+        )
+    if switches["staff"] and status in STAFF_NOTIFIED_STATUSES:
+        recipients = _member_emails(event.workspace_id, STAFF_ROLES)
+        name = " ".join(
+            p for p in (enrollment.get("firstName"), enrollment.get("lastName")) if p
+        ) or enrollment.get("email", "A customer")
+        context["review_url"] = _dashboard_url(
+            "dashboard:enrollment-detail", enrollment.get("id", "")
+        )
+        sent += _send(
+            to=recipients,
+            subject=f"New enrollment to review: {name} in {brand['name']}",
+            template="enrollment_submitted_staff",
+            context={**context, "customer_name": name},
+        )
+    logger.info("Event %s: %d notification email(s) sent", event_id, sent)
+    return sent
+
+
+def webhook_disabled_notifications_send(*, endpoint_id: str) -> int:
+    endpoint = WebhookEndpoint.objects.select_related("workspace").filter(pk=endpoint_id).first()
+    if endpoint is None or endpoint.enabled:
+        return 0
+    context = {
+        "brand": branding(None),
+        "endpoint": endpoint,
+        "workspace": endpoint.workspace,
+        "webhooks_url": _dashboard_url("dashboard:webhook-list"),
+    }
+    return _send(
+        to=_member_emails(endpoint.workspace_id, ADMIN_ROLES),
+        subject=f"Webhook disabled: {endpoint.url}",
+        template="webhook_disabled",
+        context=context,
+    )

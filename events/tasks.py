@@ -1,0 +1,49 @@
+"""Background tasks (Django's `django.tasks` API; `django_tasks_db` runs them by default).
+
+Tasks carry ids only and re-read their rows, so a task that runs twice or late does no harm:
+every task here is idempotent. `enqueue()` is how the app schedules them: with the database
+backend the task row is written inside the caller's transaction (committed or rolled back with
+the change: an outbox), with any other backend it is handed over after commit.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.tasks import task
+
+
+def enqueue(task_obj, *args, run_after: datetime | None = None) -> None:
+    from django_tasks_db.backend import DatabaseBackend
+
+    backend = task_obj.get_backend()
+    if run_after is not None and backend.supports_defer:
+        task_obj = task_obj.using(run_after=run_after)
+    if isinstance(backend, DatabaseBackend):
+        task_obj.enqueue(*args)
+    else:
+        # Not transactional: never let a task see (or announce) a change that may roll back.
+        transaction.on_commit(lambda: task_obj.enqueue(*args))
+
+
+@task()
+def webhook_deliver(delivery_id: str) -> str:
+    """Make one attempt of a webhook delivery if it is due (see events.delivery)."""
+    from events.delivery import delivery_attempt
+
+    return delivery_attempt(delivery_id=delivery_id)
+
+
+@task()
+def enrollment_status_notify(event_id: str) -> int:
+    """Email the customer and/or the workspace staff about an enrollment status change."""
+    from events.notifications import enrollment_status_notifications_send
+
+    return enrollment_status_notifications_send(event_id=event_id)
+
+
+@task()
+def webhook_disabled_notify(endpoint_id: str) -> int:
+    """Email the workspace's admins that one of their webhook endpoints was disabled."""
+    from events.notifications import webhook_disabled_notifications_send
+
+    return webhook_disabled_notifications_send(endpoint_id=endpoint_id)
