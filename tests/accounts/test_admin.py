@@ -77,7 +77,7 @@ def test_staff_non_superuser_sees_only_their_workspaces(client, workspace, other
     staff = UserFactory(username="staffer", is_staff=True)
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
     MembershipFactory(user=staff, workspace=workspace, role=Membership.Role.ADMIN)
-    mine, _ = make_api_key(workspace, name="mine-key")
+    make_api_key(workspace, name="mine-key")
     theirs, _ = make_api_key(other_workspace, name="their-key")
     client.force_login(staff)
     page = client.get("/admin/accounts/apikey/").content.decode()
