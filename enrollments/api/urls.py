@@ -1,1 +1,23 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from config.api.routers import ApiRouter
+from enrollments.api.views import (
+    CustomerViewSet,
+    EnrollmentViewSet,
+    InstanceEnrollmentViewSet,
+    LeadViewSet,
+)
+
+router = ApiRouter()
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("leads", LeadViewSet, basename="lead")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+
+urlpatterns = [
+    re_path(
+        r"^programInstances/(?P<instance_id>[^/.]+)/enrollments/?$",
+        InstanceEnrollmentViewSet.as_view({"get": "list", "post": "create"}),
+        name="instance-enrollments",
+    ),
+    *router.urls,
+]

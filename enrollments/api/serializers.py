@@ -1,0 +1,296 @@
+"""Request and response shapes of customers, leads and enrollments (camelCase, strict bodies).
+
+Responses carry the spec sample's shape: `address` object, `meta` (= `metadata`),
+`eligibility {status, reason, programInstanceId}` mirroring `eligibilityStatus` /
+`eligibilityReason`, and `allowedTransitions`. Bodies are validated for types here; the rules
+that depend on data (identification, duplicates, open instance) live in enrollments.services.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api.serializers import ApiModelSerializer, ApiSerializer
+from enrollments.models import Customer, EnrollmentStatus, IdentificationType, Lead
+
+STATUS_INPUTS = ("status", "eligibilityStatus", "eligibility", "eligibilityReason")
+TRANSITIONS_HINT = (
+    "The status changes only through POST /api/v1/enrollments/{id}/transitions "
+    '(body {"to": "<status>", "reason": "..."}) or POST /api/v1/enrollments/{id}/evaluate.'
+)
+
+
+def _text(max_length: int, **kwargs):
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, trim_whitespace=True, **kwargs
+    )
+
+
+class AddressSerializer(ApiSerializer):
+    streetOne = _text(200, source="street_one")
+    streetTwo = _text(200, source="street_two")
+    city = _text(100)
+    state = _text(50, help_text="For US addresses the two-letter code (e.g. NY).")
+    postalCode = _text(20, source="postal_code")
+    country = _text(60)
+
+
+class MetadataField(serializers.JSONField):
+    """Free-form program data: must be a JSON object (null means {})."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON object.")
+        return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class _MetadataSchemaField(MetadataField):
+    pass
+
+
+# --- customers and leads ----------------------------------------------------------------------
+class CustomerSerializer(ApiModelSerializer):
+    address = AddressSerializer(source="*", required=False)
+    metadata = _MetadataSchemaField(required=False, allow_null=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "reference_id",
+            "metadata",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness (409 with the existing id) is the service's job, not a 400 from here.
+        extra_kwargs = {"email": {"validators": []}}
+
+
+class LeadSerializer(ApiModelSerializer):
+    address = AddressSerializer(source="*", required=False)
+    metadata = _MetadataSchemaField(required=False, allow_null=True)
+    customer_id = serializers.CharField(
+        read_only=True, allow_null=True, help_text="Set once the lead became a customer."
+    )
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "reference_id",
+            "metadata",
+            "customer_id",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "customer_id", "created_at", "updated_at"]
+
+
+# --- enrollments: responses -------------------------------------------------------------------
+class EligibilitySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=EnrollmentStatus.choices, read_only=True)
+    reason = serializers.CharField(source="eligibility_reason", read_only=True)
+    programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    """An enrollment as every endpoint (and every event's `data.object`) returns it."""
+
+    id = serializers.CharField(read_only=True)
+    programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
+    identificationType = serializers.ChoiceField(
+        source="identification_type", choices=IdentificationType.choices, read_only=True
+    )
+    leadId = serializers.CharField(source="lead_id", read_only=True, allow_null=True)
+    customerId = serializers.CharField(source="customer_id", read_only=True)
+    enrollmentId = serializers.CharField(
+        source="previous_enrollment_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The enrollment this one continues (identificationType enrollmentId).",
+    )
+    firstName = serializers.CharField(source="first_name", read_only=True)
+    lastName = serializers.CharField(source="last_name", read_only=True)
+    email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    address = AddressSerializer(source="*", read_only=True)
+    manufacturerSlugs = serializers.ListField(
+        source="manufacturer_slugs", child=serializers.CharField(), read_only=True
+    )
+    deviceType = serializers.CharField(source="device_type", read_only=True)
+    deviceCapacity = serializers.FloatField(
+        source="device_capacity", read_only=True, allow_null=True, help_text="kWh"
+    )
+    serialNumber = serializers.CharField(source="serial_number", read_only=True)
+    referenceId = serializers.CharField(source="reference_id", read_only=True)
+    referenceDescription = serializers.CharField(source="reference_description", read_only=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    metadata = serializers.DictField(read_only=True)
+    meta = serializers.DictField(source="metadata", read_only=True, help_text="= metadata")
+    eligibilityStatus = serializers.ChoiceField(
+        source="status", choices=EnrollmentStatus.choices, read_only=True
+    )
+    eligibilityReason = serializers.CharField(source="eligibility_reason", read_only=True)
+    eligibility = EligibilitySerializer(source="*", read_only=True)
+    enrollmentStartDate = serializers.DateTimeField(
+        source="enrollment_start_date", read_only=True, allow_null=True
+    )
+    exitReason = serializers.CharField(
+        source="exit_reason", read_only=True, help_text="Why the customer was unenrolled."
+    )
+    allowedTransitions = serializers.ListField(
+        source="allowed_transitions",
+        child=serializers.ChoiceField(choices=EnrollmentStatus.choices),
+        read_only=True,
+        help_text=(
+            "Statuses reachable now by the lifecycle's rules (not filtered by the caller's "
+            "scopes: approved/rejected also need enrollments:review)."
+        ),
+    )
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
+    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+
+class RuleResultSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reason = serializers.CharField()
+    rules = RuleResultSerializer(many=True)
+
+
+class EnrollmentEvaluatedSerializer(EnrollmentSerializer):
+    evaluation = EvaluationSerializer(read_only=True)
+
+
+class ActorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["apiKey", "user", "system"])
+    id = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+
+
+class EnrollmentStatusChangeSerializer(serializers.Serializer):
+    """One history row: `{id, from, to, reason, metadata, actor, at}`."""
+
+    def get_fields(self):
+        return {
+            "id": serializers.CharField(read_only=True),
+            "from": serializers.CharField(source="from_status", read_only=True),
+            "to": serializers.CharField(source="to_status", read_only=True),
+            "reason": serializers.CharField(read_only=True),
+            "metadata": serializers.DictField(read_only=True),
+            "actor": serializers.SerializerMethodField(),
+            "at": serializers.DateTimeField(source="created_at", read_only=True),
+        }
+
+    @extend_schema_field(ActorSerializer)
+    def get_actor(self, change) -> dict:
+        if change.actor_api_key_id:
+            kind, ident = "apiKey", change.actor_api_key_id
+        elif change.actor_user_id:
+            kind, ident = "user", change.actor_user_id
+        else:
+            kind, ident = "system", None
+        return {"type": kind, "id": ident, "label": change.actor_label}
+
+
+# --- enrollments: requests --------------------------------------------------------------------
+class EnrollmentWriteSerializer(ApiSerializer):
+    """The body of PATCH /enrollments/{id}; the create bodies add identification."""
+
+    firstName = _text(100, source="first_name")
+    lastName = _text(100, source="last_name")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    phone = _text(40)
+    address = AddressSerializer(required=False)
+    manufacturerSlugs = serializers.ListField(
+        source="manufacturer_slugs",
+        child=serializers.SlugField(max_length=100),
+        required=False,
+        max_length=50,
+    )
+    deviceType = _text(50, source="device_type")
+    deviceCapacity = serializers.DecimalField(
+        source="device_capacity",
+        max_digits=12,
+        decimal_places=3,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="kWh",
+    )
+    serialNumber = _text(200, source="serial_number")
+    referenceId = _text(200, source="reference_id")
+    referenceDescription = _text(500, source="reference_description")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=100
+    )
+    metadata = _MetadataSchemaField(required=False, allow_null=True)
+    meta = _MetadataSchemaField(required=False, allow_null=True, help_text="= metadata")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            given = [name for name in STATUS_INPUTS if name in data]
+            if given:
+                raise serializers.ValidationError({name: [TRANSITIONS_HINT] for name in given})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if "meta" in attrs:
+            meta = attrs.pop("meta")
+            if "metadata" in attrs and attrs["metadata"] != meta:
+                raise serializers.ValidationError(
+                    {"meta": ["meta and metadata are the same field; send one of them."]}
+                )
+            attrs["metadata"] = meta
+        return attrs
+
+
+class EnrollmentCreateSerializer(EnrollmentWriteSerializer):
+    """POST /programInstances/{instanceId}/enrollments."""
+
+    identificationType = serializers.ChoiceField(
+        source="identification_type", choices=IdentificationType.choices
+    )
+    customerId = serializers.CharField(source="customer_id", required=False, max_length=25)
+    leadId = serializers.CharField(source="lead_id", required=False, max_length=25)
+    enrollmentId = serializers.CharField(source="enrollment_id", required=False, max_length=25)
+    programInstanceId = serializers.CharField(
+        required=False, max_length=25, help_text="Optional here; must match the path."
+    )
+
+
+class EnrollmentCreateWithInstanceSerializer(EnrollmentCreateSerializer):
+    """POST /enrollments: the instance is named in the body."""
+
+    programInstanceId = serializers.CharField(max_length=25)
+
+
+class TransitionSerializer(ApiSerializer):
+    to = serializers.ChoiceField(choices=EnrollmentStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    metadata = _MetadataSchemaField(required=False, allow_null=True)
+    startDate = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        input_formats=["iso-8601", "%Y-%m-%d"],
+        help_text="Approval only: the enrollmentStartDate (default: now). Date or datetime.",
+    )

@@ -1,0 +1,383 @@
+"""Customer, Lead, Enrollment (a django-fsm lifecycle) and its immutable status history.
+
+Status changes happen only through `enrollments.services.enrollment_transition` (and
+`enrollment_evaluate`, which calls it): the status field is protected and every move is one
+`@transition` method below, guarded by django-fsm and by `ConcurrentTransitionMixin` (a save
+only applies if the row still has the status this object was loaded with).
+"""
+
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from config.ids import CuidField
+from enrollments.querysets import (
+    CustomerQuerySet,
+    EnrollmentQuerySet,
+    EnrollmentStatusChangeQuerySet,
+    LeadQuerySet,
+)
+
+
+class EnrollmentStatus(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    ELIGIBLE = "eligible", "Eligible"
+    INELIGIBLE = "ineligible", "Ineligible"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    UNENROLLED = "unenrolled", "Unenrolled"
+
+
+S = EnrollmentStatus
+
+# The contract's table (api.md): the only moves there are. The model's @transition methods
+# implement exactly these; tests generate every allowed and refused pair from this table.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.CANDIDATE: (S.ELIGIBLE, S.INELIGIBLE),
+    S.INELIGIBLE: (S.CANDIDATE,),
+    S.ELIGIBLE: (S.SUBMITTED,),
+    S.SUBMITTED: (S.APPROVED, S.REJECTED),
+    S.APPROVED: (S.UNENROLLED,),
+    S.REJECTED: (),
+    S.UNENROLLED: (),
+}
+# Targets that need the `enrollments:review` scope.
+REVIEW_TARGETS = frozenset({S.APPROVED, S.REJECTED})
+# An enrollment in one of these blocks another enrollment of the same customer in the same
+# instance (a rejected or unenrolled customer may apply again).
+CLOSED_STATUSES = (S.REJECTED, S.UNENROLLED)
+# "Enrolled" for `excludeProgramSlugs`: taking part in, or applied to, a program.
+ENROLLED_STATUSES = (S.SUBMITTED, S.APPROVED)
+
+
+class IdentificationType(models.TextChoices):
+    CUSTOMER_INFO = "customerInfo", "Customer info"
+    CUSTOMER_ID = "customerId", "Existing customer"
+    LEAD_ID = "leadId", "Existing lead"
+    ENROLLMENT_ID = "enrollmentId", "Previous enrollment"
+
+
+class AddressFields(models.Model):
+    """The contract's `address {streetOne, streetTwo, city, state, postalCode, country}` as
+    plain columns (filterable, indexable, and evaluated by the region/postal code rules)."""
+
+    street_one = models.CharField(max_length=200, blank=True)
+    street_two = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=50, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=60, blank=True)
+
+    ADDRESS_FIELDS = ("street_one", "street_two", "city", "state", "postal_code", "country")
+
+    class Meta:
+        abstract = True
+
+
+class Customer(AddressFields):
+    """A person or site a workspace enrolls. Email is unique per workspace; it is stored
+    lower-cased so that uniqueness and lookups are case-insensitive with a plain index."""
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="customers"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=40, blank=True)
+    reference_id = models.CharField(max_length=200, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="customer_ws_created_idx"),
+            models.Index(fields=["workspace", "reference_id"], name="customer_ws_ref_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email"], name="customer_email_unique_per_workspace"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>".strip()
+
+
+class Lead(AddressFields):
+    """A prospective customer (from a campaign, a partner, a form). Becomes a customer when it
+    is enrolled with `identificationType: leadId`; `customer` then points to it."""
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="leads"
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
+    )
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    reference_id = models.CharField(max_length=200, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="lead_ws_created_idx"),
+            models.Index(fields=["workspace", "email"], name="lead_ws_email_idx"),
+            models.Index(fields=["workspace", "reference_id"], name="lead_ws_ref_idx"),
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.email or self.id
+
+
+def _criteria_changed_since_evaluation(enrollment: "Enrollment") -> bool:
+    """`ineligible → candidate` is only for a second look under new rules."""
+    evaluated = enrollment.evaluated_criteria_version
+    return evaluated is None or evaluated != enrollment.program_instance.criteria_version
+
+
+class Enrollment(ConcurrentTransitionMixin, AddressFields):
+    """A customer's participation in one program instance.
+
+    `workspace` repeats `program_instance.workspace` so that tenancy scoping and every list
+    index need no join. Names, email, phone and address are the enrollment's own copy (filled
+    from the customer, lead or previous enrollment when not given), so later edits of the
+    customer do not rewrite what was submitted to a program.
+    """
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    program_instance = models.ForeignKey(
+        "instances.ProgramInstance", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="enrollments")
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
+    )
+    previous_enrollment = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_enrollments",
+        help_text="The enrollment this one was created from (identificationType enrollmentId).",
+    )
+    identification_type = models.CharField(max_length=20, choices=IdentificationType.choices)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    manufacturer_slugs = models.JSONField(default=list, blank=True)
+    device_type = models.CharField(max_length=50, blank=True)
+    device_capacity = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True, help_text="kWh"
+    )
+    serial_number = models.CharField(max_length=200, blank=True)
+    reference_id = models.CharField(max_length=200, blank=True)
+    reference_description = models.CharField(max_length=500, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    # Protected: only the @transition methods below change it, called by the services.
+    status = FSMField(
+        max_length=16,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.CANDIDATE,
+        protected=True,
+    )
+    eligibility_reason = models.TextField(blank=True)
+    evaluated_criteria_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The instance's criteria version of the last eligible/ineligible decision.",
+    )
+    enrollment_start_date = models.DateTimeField(null=True, blank=True)
+    exit_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="enr_ws_created_idx"),
+            models.Index(fields=["workspace", "status", "-created_at"], name="enr_ws_status_idx"),
+            models.Index(
+                fields=["program_instance", "status", "-created_at"], name="enr_inst_status_idx"
+            ),
+            models.Index(fields=["workspace", "email"], name="enr_ws_email_idx"),
+            models.Index(fields=["workspace", "reference_id"], name="enr_ws_ref_idx"),
+            models.Index(fields=["workspace", "updated_at"], name="enr_ws_updated_idx"),
+            models.Index(fields=["customer", "status"], name="enr_customer_status_idx"),
+        ]
+        constraints = [
+            # One open enrollment per customer and instance, enforced by the database so that
+            # two simultaneous requests cannot both create one.
+            models.UniqueConstraint(
+                fields=["program_instance", "customer"],
+                condition=~models.Q(status__in=["rejected", "unenrolled"]),
+                name="enrollment_one_open_per_customer_instance",
+            )
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip() or self.email
+        return f"{name} ({self.status})"
+
+    # --- lifecycle: one method per row of the contract's table --------------------------
+    @transition(field=status, source=S.CANDIDATE, target=S.ELIGIBLE)
+    def mark_eligible(self, *, reason: str = "", criteria_version: int | None = None):
+        self.eligibility_reason = reason
+        self.evaluated_criteria_version = criteria_version
+
+    @transition(field=status, source=S.CANDIDATE, target=S.INELIGIBLE)
+    def mark_ineligible(self, *, reason: str = "", criteria_version: int | None = None):
+        self.eligibility_reason = reason
+        self.evaluated_criteria_version = criteria_version
+
+    @transition(
+        field=status,
+        source=S.INELIGIBLE,
+        target=S.CANDIDATE,
+        conditions=[_criteria_changed_since_evaluation],
+    )
+    def reopen(self, *, reason: str = ""):
+        self.eligibility_reason = reason
+
+    @transition(field=status, source=S.ELIGIBLE, target=S.SUBMITTED)
+    def submit(self, *, reason: str = ""):
+        if reason:
+            self.eligibility_reason = reason
+
+    @transition(field=status, source=S.SUBMITTED, target=S.APPROVED)
+    def approve(self, *, reason: str = "", start_date=None):
+        if reason:
+            self.eligibility_reason = reason
+        self.enrollment_start_date = start_date
+
+    @transition(field=status, source=S.SUBMITTED, target=S.REJECTED)
+    def reject(self, *, reason: str = ""):
+        self.eligibility_reason = reason
+
+    @transition(field=status, source=S.APPROVED, target=S.UNENROLLED)
+    def unenroll(self, *, reason: str = ""):
+        self.exit_reason = reason
+
+    TRANSITION_METHODS = {
+        S.ELIGIBLE: "mark_eligible",
+        S.INELIGIBLE: "mark_ineligible",
+        S.CANDIDATE: "reopen",
+        S.SUBMITTED: "submit",
+        S.APPROVED: "approve",
+        S.REJECTED: "reject",
+        S.UNENROLLED: "unenroll",
+    }
+
+    @property
+    def allowed_transitions(self) -> list[str]:
+        """Statuses reachable now (django-fsm sources and conditions; not the caller's scopes).
+        Needs `program_instance` loaded (select_related) for the criteria-version condition."""
+        return [
+            str(t.target)
+            for t in self.get_available_status_transitions()  # type: ignore[attr-defined]
+        ]
+
+    @property
+    def address(self) -> dict:
+        return {name: getattr(self, name) for name in self.ADDRESS_FIELDS}
+
+
+class EnrollmentTerm(models.Model):
+    """Index rows for the enrollment's tags and manufacturer slugs (one row per value).
+
+    JSON containment lookups do not exist on SQLite, and a JSON scan cannot use an index on
+    either database; an equality lookup on this table can. The services write these rows
+    together with `Enrollment.tags` / `manufacturer_slugs` (`enrollment_sync_terms`).
+    """
+
+    class Kind(models.TextChoices):
+        TAG = "tag", "Tag"
+        MANUFACTURER = "manufacturer", "Manufacturer"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"], name="enr_term_lookup_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "kind", "value"], name="enrollment_term_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class EnrollmentStatusChange(models.Model):
+    """One status change, immutable. Survives the enrollment's deletion: `enrollment` becomes
+    NULL but `enrollment_ref` (the id), `program_instance_ref` and `subject` keep the facts, and
+    staff find them in the admin ("Enrollment status changes", search by enrollment id)."""
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="enrollment_status_changes"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_changes",
+    )
+    enrollment_ref = models.CharField(max_length=25, db_index=True)
+    program_instance_ref = models.CharField(max_length=25, db_index=True)
+    subject = models.CharField(max_length=400, blank=True, help_text="Name and email then.")
+    from_status = models.CharField(max_length=16, choices=EnrollmentStatus.choices)
+    to_status = models.CharField(max_length=16, choices=EnrollmentStatus.choices)
+    reason = models.TextField(blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrollmentStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["enrollment", "created_at"], name="enr_change_enr_idx"),
+            models.Index(fields=["workspace", "-created_at"], name="enr_change_ws_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_ref}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # History is evidence: a row is written once and never edited.
+        if not self._state.adding:
+            raise ValueError("Enrollment status changes are immutable.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,94 @@
+"""Reads shared by the API, the admin and the dashboard. Keyword-only, always workspace-scoped.
+
+enrollment_list(*, workspace, instance=None) -> QuerySet[Enrollment]
+    (select_related as the API serializer needs; apply EnrollmentFilterSet on top)
+enrollment_get(*, workspace, enrollment_id: str) -> Enrollment          (NotFoundError)
+enrollment_history(*, enrollment) -> QuerySet[EnrollmentStatusChange]   (oldest first)
+enrollment_status_counts(*, workspace, instance=None) -> dict[str, int] (every status)
+enrollment_eligibility_subject(*, enrollment) -> instances.eligibility.EligibilitySubject
+customer_list(*, workspace) / lead_list(*, workspace) -> QuerySet
+customer_get(*, workspace, customer_id) / lead_get(*, workspace, lead_id)  (NotFoundError)
+"""
+
+from django.db.models import Count
+
+from config.errors import NotFoundError
+from enrollments.models import (
+    Customer,
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+    Lead,
+)
+from instances.eligibility import EligibilitySubject
+
+
+def enrollment_list(*, workspace, instance=None):
+    queryset = Enrollment.objects.for_workspace(workspace).select_related("program_instance")
+    if instance is not None:
+        queryset = queryset.filter(program_instance=instance)
+    return queryset
+
+
+def enrollment_get(*, workspace, enrollment_id: str) -> Enrollment:
+    enrollment = enrollment_list(workspace=workspace).filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise NotFoundError("No enrollment with this id in your workspace.")
+    return enrollment
+
+
+def enrollment_history(*, enrollment: Enrollment):
+    return EnrollmentStatusChange.objects.for_workspace(enrollment.workspace_id).filter(
+        enrollment=enrollment
+    )
+
+
+def enrollment_status_counts(*, workspace, instance=None) -> dict[str, int]:
+    """One GROUP BY query; every status is present (0 when there is none)."""
+    queryset = Enrollment.objects.for_workspace(workspace)
+    if instance is not None:
+        queryset = queryset.filter(program_instance=instance)
+    counts = dict.fromkeys(EnrollmentStatus.values, 0)
+    for row in queryset.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def enrollment_eligibility_subject(*, enrollment: Enrollment) -> EligibilitySubject:
+    """What the rules look at: address, device, reference and the programs the customer is
+    enrolled in elsewhere (submitted or approved, this enrollment excluded)."""
+    from enrollments.services import enrolled_program_slugs
+
+    return EligibilitySubject(
+        state=enrollment.state,
+        postal_code=enrollment.postal_code,
+        device_type=enrollment.device_type,
+        manufacturers=tuple(enrollment.manufacturer_slugs or ()),
+        capacity=enrollment.device_capacity,
+        reference_id=enrollment.reference_id,
+        enrolled_program_slugs=frozenset(
+            enrolled_program_slugs(customer=enrollment.customer_id, exclude_pk=enrollment.pk)
+        ),
+    )
+
+
+def customer_list(*, workspace):
+    return Customer.objects.for_workspace(workspace)
+
+
+def customer_get(*, workspace, customer_id: str) -> Customer:
+    customer = customer_list(workspace=workspace).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFoundError("No customer with this id in your workspace.")
+    return customer
+
+
+def lead_list(*, workspace):
+    return Lead.objects.for_workspace(workspace)
+
+
+def lead_get(*, workspace, lead_id: str) -> Lead:
+    lead = lead_list(workspace=workspace).filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFoundError("No lead with this id in your workspace.")
+    return lead
