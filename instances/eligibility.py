@@ -6,6 +6,8 @@ gather the subject (address, device, current enrollments) and get back the verdi
 human-readable reason and the result of each rule.
 """
 
+import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,7 +33,7 @@ class EligibilitySubject:
     postal_code: str = ""
     device_type: str = ""
     manufacturers: tuple[str, ...] = ()
-    capacity: Decimal | None = None
+    capacity: Decimal | float | int | None = None
     reference_id: str = ""
     enrolled_program_slugs: frozenset[str] = frozenset()
 
@@ -61,24 +63,42 @@ class EligibilityResult:
 
 
 # --- validation -------------------------------------------------------------------------------
+# A ZIP code (5 digits, optional +4) or a prefix ending in `*` ("100*" = every ZIP from 100).
+POSTAL_CODE_RE = re.compile(r"^(?:\d{5}(?:-\d{4})?|\d{1,4}\*)$")
+
+
 def _string_list(key: str, value: Any, *, upper: bool = False, lower: bool = False) -> list[str]:
+    """A non-empty list of non-empty strings, stripped, case-folded and de-duplicated (order
+    kept). An empty list is refused: it would make nobody eligible; omit the rule instead."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise DomainValidationError(
             f"eligibilityCriteria.{key} must be a list of non-empty strings.",
             details={f"eligibilityCriteria.{key}": ["Must be a list of non-empty strings."]},
         )
-    items = [v.strip() for v in value]
-    if upper:
-        items = [v.upper() for v in items]
-    if lower:
-        items = [v.lower() for v in items]
+    if not value:
+        raise DomainValidationError(
+            f"eligibilityCriteria.{key} is empty, which would make nobody eligible; "
+            "omit the rule instead.",
+            details={f"eligibilityCriteria.{key}": ["Must not be empty."]},
+        )
+    items: list[str] = []
+    for raw in value:
+        item = raw.strip()
+        item = item.upper() if upper else item.lower() if lower else item
+        if item not in items:
+            items.append(item)
     return items
 
 
 def _number(key: str, value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise DomainValidationError(
-            f"eligibilityCriteria.{key} must be a number of 0 or more.",
+            f"eligibilityCriteria.{key} must be a number of 0 or more (kWh).",
             details={f"eligibilityCriteria.{key}": ["Must be a number of 0 or more."]},
         )
     return value
@@ -112,9 +132,17 @@ def validate_criteria(value: Any) -> Any:
                     details={"eligibilityCriteria.regions": [f"Unknown state: {c}" for c in bad]},
                 )
             clean[key] = codes
-        elif key in ("postalCodes", "excludeProgramSlugs"):
-            clean[key] = _string_list(key, rule_value)
-        elif key in ("deviceTypes", "manufacturers"):
+        elif key == "postalCodes":
+            codes = _string_list(key, rule_value)
+            bad = [c for c in codes if not POSTAL_CODE_RE.match(c)]
+            if bad:
+                raise DomainValidationError(
+                    f"Invalid postal code(s) in eligibilityCriteria.postalCodes: {', '.join(bad)}. "
+                    "Use 5-digit ZIP codes (10001), ZIP+4 (10001-1234) or a prefix (100*).",
+                    details={"eligibilityCriteria.postalCodes": [f"Invalid: {c}" for c in bad]},
+                )
+            clean[key] = codes
+        elif key == "excludeProgramSlugs" or key in ("deviceTypes", "manufacturers"):
             clean[key] = _string_list(key, rule_value, lower=True)
         elif key in ("minimumCapacity", "maximumCapacity"):
             clean[key] = _number(key, rule_value)
@@ -139,14 +167,24 @@ def _capacity(subject: EligibilitySubject) -> Decimal | None:
     if subject.capacity is None:
         return None
     try:
-        return Decimal(str(subject.capacity))
+        value = Decimal(str(subject.capacity))
     except InvalidOperation:
         return None
+    return value if value.is_finite() else None
+
+
+def _postal_match(code: str, pattern: str) -> bool:
+    """`10001` matches 10001 and 10001-1234; `10001-1234` only itself; `100*` any 100xx."""
+    if pattern.endswith("*"):
+        return code.startswith(pattern[:-1])
+    if "-" in pattern:
+        return code == pattern
+    return code.split("-", 1)[0] == pattern
 
 
 def _check(rule: str, expected: Any, subject: EligibilitySubject) -> RuleResult:
     if rule == "regions":
-        state = (subject.state or "").upper()
+        state = (subject.state or "").strip().upper()
         if not state:
             return RuleResult(rule, False, "No state given in the address.")
         ok = state in expected
@@ -155,18 +193,20 @@ def _check(rule: str, expected: Any, subject: EligibilitySubject) -> RuleResult:
         )
     if rule == "postalCodes":
         code = (subject.postal_code or "").strip()
-        ok = any(code == p or (p.endswith("*") and code.startswith(p[:-1])) for p in expected)
         if not code:
             return RuleResult(rule, False, "No postal code given.")
+        ok = any(_postal_match(code, pattern) for pattern in expected)
         return RuleResult(rule, ok, f"Postal code {code} is {'' if ok else 'not '}served.")
     if rule == "deviceTypes":
-        device = (subject.device_type or "").lower()
+        device = (subject.device_type or "").strip().lower()
         if not device:
             return RuleResult(rule, False, f"No device type given; needs {', '.join(expected)}.")
         ok = device in expected
         return RuleResult(rule, ok, f"Device type {device} is {'' if ok else 'not '}accepted.")
     if rule == "manufacturers":
-        have = {m.lower() for m in subject.manufacturers}
+        have = {m.strip().lower() for m in subject.manufacturers if m and m.strip()}
+        if not have:
+            return RuleResult(rule, False, f"No manufacturer given; needs {', '.join(expected)}.")
         matched = sorted(have & set(expected))
         if matched:
             return RuleResult(rule, True, f"Manufacturer {', '.join(matched)} is accepted.")
@@ -180,7 +220,8 @@ def _check(rule: str, expected: Any, subject: EligibilitySubject) -> RuleResult:
         word = "at least" if rule == "minimumCapacity" else "at most"
         return RuleResult(rule, ok, f"Capacity {capacity} kWh; needs {word} {limit} kWh.")
     if rule == "excludeProgramSlugs":
-        clash = sorted(subject.enrolled_program_slugs & set(expected))
+        enrolled = {slug.lower() for slug in subject.enrolled_program_slugs}
+        clash = sorted(enrolled & set(expected))
         if clash:
             return RuleResult(rule, False, f"Already enrolled in {', '.join(clash)}.")
         return RuleResult(rule, True, "Not enrolled in an excluded program.")
@@ -194,6 +235,13 @@ def _check(rule: str, expected: Any, subject: EligibilitySubject) -> RuleResult:
 
 def evaluate(*, criteria: Any, subject: EligibilitySubject) -> EligibilityResult:
     """Check every rule; the reason is the first failure, or a summary of what qualified."""
+    if isinstance(criteria, str) and criteria.strip():
+        return EligibilityResult(
+            eligible=True,
+            reason="No machine-checked rules apply; the requirements are text for people to "
+            "check: " + criteria.strip(),
+            rules=[],
+        )
     if not isinstance(criteria, dict) or not criteria:
         return EligibilityResult(
             eligible=True, reason="No machine-checked eligibility rules apply.", rules=[]

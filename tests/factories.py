@@ -57,3 +57,36 @@ def make_api_key(workspace, scopes=None, **kwargs):
     return api_key_create(
         workspace=workspace, name=kwargs.pop("name", "test key"), scopes=scopes, **kwargs
     )
+
+
+# --- programs and instances (issue 3) -----------------------------------------------------------
+class ProgramFactory(DjangoModelFactory):
+    """A public program by default; pass `organization=` with visibility="private"."""
+
+    class Meta:
+        model = "programs.Program"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    type = "demand_response"
+    states = factory.LazyFunction(lambda: ["CA"])
+    visibility = "public"
+    year = 2025
+
+    @factory.post_generation
+    def sync_states(obj, create, extracted, **kwargs):
+        if create:
+            from programs.services import program_states_sync
+
+            program_states_sync(program=obj)
+
+
+class ProgramInstanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "instances.ProgramInstance"
+
+    program = factory.SubFactory(ProgramFactory)
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Instance {n}")
+    slug = factory.Sequence(lambda n: f"instance-{n}")

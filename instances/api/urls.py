@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from config.api.routers import ApiRouter
+from instances.api.views import ProgramInstanceViewSet
+
+router = ApiRouter()
+router.register("programInstances", ProgramInstanceViewSet, basename="programinstance")
+
+urlpatterns = router.urls

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from config.api.routers import ApiRouter
+from programs.api.views import ProgramViewSet
+
+router = ApiRouter()
+router.register("programs", ProgramViewSet, basename="program")
+
+urlpatterns = router.urls

@@ -1,0 +1,79 @@
+"""Reads on program instances shared by the API, the admin and the dashboard."""
+
+from django.apps import apps
+from django.db.models import QuerySet
+
+from instances.eligibility import EligibilitySubject
+from instances.models import ProgramInstance
+from programs.models import Program
+
+# Enrollments that count as "currently enrolled" for the `excludeProgramSlugs` rule: an
+# application in review or an approved participation (not candidates, rejections or exits).
+CURRENT_ENROLLMENT_STATUSES = ("submitted", "approved")
+
+
+def instance_list(*, workspace) -> QuerySet[ProgramInstance]:
+    """The workspace's instances with what a list row shows (constant queries per page)."""
+    return ProgramInstance.objects.for_workspace(workspace).select_related("program", "workspace")
+
+
+def instance_get(*, workspace, instance_id: str) -> ProgramInstance | None:
+    return instance_list(workspace=workspace).filter(pk=instance_id).first()
+
+
+def program_get_visible(*, workspace, slug: str | None = None, program_id: str | None = None):
+    """A program the workspace may see, by slug or id; None for an unknown or invisible one
+    (another organization's private program is indistinguishable from a missing one)."""
+    queryset = Program.objects.for_workspace(workspace)
+    if slug:
+        queryset = queryset.filter(slug=slug)
+    if program_id:
+        queryset = queryset.filter(pk=program_id)
+    if not slug and not program_id:
+        return None
+    return queryset.first()
+
+
+def enrollments_available() -> bool:
+    return apps.is_installed("enrollments") and any(
+        m.__name__ == "Enrollment" for m in apps.get_app_config("enrollments").get_models()
+    )
+
+
+def customer_enrolled_program_slugs(*, workspace, customer_id: str) -> frozenset[str] | None:
+    """Slugs of the programs and instances the workspace's customer is currently enrolled in;
+    None when no such customer exists in this workspace (or enrollments are not installed)."""
+    if not enrollments_available():
+        return None
+    customer_model = apps.get_model("enrollments", "Customer")
+    enrollment_model = apps.get_model("enrollments", "Enrollment")
+    if not customer_model.objects.for_workspace(workspace).filter(pk=customer_id).exists():
+        return None
+    rows = (
+        enrollment_model.objects.for_workspace(workspace)
+        .filter(customer_id=customer_id, status__in=CURRENT_ENROLLMENT_STATUSES)
+        .values_list("program_instance__slug", "program_instance__program__slug")
+        .distinct()
+    )
+    return frozenset(slug for pair in rows for slug in pair)
+
+
+def eligibility_subject_build(
+    *,
+    state: str = "",
+    postal_code: str = "",
+    device_type: str = "",
+    manufacturers=(),
+    capacity=None,
+    reference_id: str = "",
+    enrolled_program_slugs=frozenset(),
+) -> EligibilitySubject:
+    return EligibilitySubject(
+        state=(state or "").strip().upper(),
+        postal_code=(postal_code or "").strip(),
+        device_type=(device_type or "").strip().lower(),
+        manufacturers=tuple(m for m in manufacturers or () if m),
+        capacity=capacity,
+        reference_id=(reference_id or "").strip(),
+        enrolled_program_slugs=frozenset(enrolled_program_slugs or ()),
+    )

@@ -1,0 +1,268 @@
+"""Writes on program instances. The API, the admin, the dashboard and the demo call these.
+
+Each write runs in one transaction that also records the outbox event
+(`programInstance.created|updated|deleted`) carrying the instance exactly as the API returns it.
+Rules enforced here, whatever the entry point:
+
+- the program must be visible to the instance's workspace (public, or private to its org);
+- eligibility criteria and formConfig are validated; `criteria_version` goes up by one whenever
+  the criteria change (enrollments remember the version they were evaluated against);
+- `endDate` after `startDate`;
+- an archived instance is read-only: the only accepted change is a status change that restores
+  it (to `active` or `inactive`);
+- the status changes only through the FSM transitions, in `instance_set_status`;
+- an instance with enrollments cannot be deleted (archive it instead).
+"""
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError, RestrictedError
+from django_fsm import can_proceed
+
+from config.errors import ConflictError, DomainValidationError, InvalidTransitionError
+from events.services import event_record
+from instances.eligibility import validate_criteria
+from instances.formconfig import form_config_validate
+from instances.models import ProgramInstance
+from programs.models import Program
+from programs.slugs import slug_check_unchanged, slug_unique_from
+
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "slug",
+    "logo_url",
+    "eligibility_criteria",
+    "custom_terms",
+    "form_config",
+    "start_date",
+    "end_date",
+    "metadata",
+)
+STATUS_TRANSITIONS = {
+    ProgramInstance.Status.ACTIVE: "activate",
+    ProgramInstance.Status.INACTIVE: "deactivate",
+    ProgramInstance.Status.ARCHIVED: "archive",
+}
+
+
+def instance_as_dict(*, instance: ProgramInstance) -> dict:
+    """The instance as the API returns it (the event payload), as plain JSON types."""
+    from instances.api.serializers import ProgramInstanceSerializer
+
+    data = ProgramInstanceSerializer(instance).data
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _record(instance: ProgramInstance, type_: str, obj: dict | None = None) -> None:
+    event_record(
+        workspace=instance.workspace,
+        type=type_,
+        obj=obj if obj is not None else instance_as_dict(instance=instance),
+        program_instance_id=instance.pk,
+    )
+
+
+def _validate(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS) - {"status"})
+    if unknown:
+        raise DomainValidationError(f"Unknown instance field(s): {', '.join(unknown)}.")
+    if "name" in fields:
+        name = (fields["name"] or "").strip()
+        if not name:
+            raise DomainValidationError(
+                "name (or title) must not be blank.",
+                details={"name": ["This field may not be blank."]},
+            )
+        fields["name"] = name
+    if "eligibility_criteria" in fields:
+        fields["eligibility_criteria"] = validate_criteria(fields["eligibility_criteria"])
+    if "form_config" in fields:
+        fields["form_config"] = form_config_validate(fields["form_config"])
+    if "metadata" in fields:
+        if fields["metadata"] is None:
+            fields["metadata"] = {}
+        if not isinstance(fields["metadata"], dict):
+            raise DomainValidationError(
+                "metadata (customFields) must be an object.",
+                details={"metadata": ["Must be an object."]},
+            )
+    for key in ("description", "custom_terms", "logo_url"):
+        if key in fields and fields[key] is None:
+            fields[key] = ""
+    return fields
+
+
+def _check_dates(start, end) -> None:
+    if start is not None and end is not None and end <= start:
+        raise DomainValidationError(
+            "endDate must be after startDate.",
+            details={"endDate": ["Must be after startDate."]},
+        )
+
+
+def _check_program_visible(*, workspace, program: Program) -> None:
+    # Tenancy guard: an instance may only deploy a program its workspace can see.
+    if not Program.objects.for_workspace(workspace).filter(pk=program.pk).exists():
+        raise DomainValidationError(
+            "No such program.", details={"programSlug": ["No such program."]}
+        )
+
+
+@transaction.atomic
+def instance_create(
+    *, workspace, program: Program, data: dict[str, Any], actor: Any = None
+) -> ProgramInstance:
+    fields = _validate(dict(data))
+    _check_program_visible(workspace=workspace, program=program)
+    if not fields.get("name"):
+        raise DomainValidationError(
+            "name (or title) is required.", details={"name": ["This field is required."]}
+        )
+    status = fields.pop("status", ProgramInstance.Status.ACTIVE)
+    if status not in (ProgramInstance.Status.ACTIVE, ProgramInstance.Status.INACTIVE):
+        raise DomainValidationError(
+            "A new instance starts active or inactive; archive it once it is done.",
+            details={"status": ["Must be active or inactive."]},
+        )
+    _check_dates(fields.get("start_date"), fields.get("end_date"))
+    wanted_slug = fields.pop("slug", None) or None
+    for attempt in range(3):
+        slug = slug_unique_from(ProgramInstance, name=fields["name"], wanted=wanted_slug)
+        instance = ProgramInstance(
+            workspace=workspace, program=program, slug=slug, status=status, **fields
+        )
+        try:
+            with transaction.atomic():
+                instance.save()
+        except IntegrityError:
+            # Another request took the slug between our check and our insert.
+            if wanted_slug or attempt == 2:
+                raise ConflictError(
+                    f"The slug '{slug}' is already in use.",
+                    details={"slug": [f"'{slug}' is already in use."]},
+                ) from None
+            continue
+        break
+    _record(instance, "programInstance.created")
+    return instance
+
+
+def _locked(instance: ProgramInstance) -> ProgramInstance:
+    """Re-read the row under a lock, so concurrent writers apply one after the other."""
+    return (
+        ProgramInstance.objects.select_for_update(of=("self",))
+        .select_related("program", "workspace")
+        .get(pk=instance.pk)
+    )
+
+
+@transaction.atomic
+def instance_update(
+    *, instance: ProgramInstance, data: dict[str, Any], actor: Any = None
+) -> ProgramInstance:
+    """Apply the given fields (and a `status` change, through the FSM).
+
+    Values equal to the current ones are not changes, so sending back a GET body is harmless;
+    on an archived instance any real change other than restoring the status is a 409.
+    """
+    instance = _locked(instance)
+    fields = _validate(dict(data))
+    slug_check_unchanged(instance.slug, fields.pop("slug", None))
+    status = fields.pop("status", None)
+    changes = {k: v for k, v in fields.items() if getattr(instance, k) != v}
+    if instance.is_read_only and changes:
+        raise ConflictError(
+            "This program instance is archived and read-only. Restore it first with "
+            'PATCH {"status": "inactive"} (or "active"), then edit it.',
+            details={"status": ["archived"], "fields": sorted(changes)},
+        )
+    _check_dates(
+        changes.get("start_date", instance.start_date), changes.get("end_date", instance.end_date)
+    )
+    if status is not None and status != instance.status:
+        _transition(instance, status)
+    elif not changes:
+        return instance
+    criteria_changed = "eligibility_criteria" in changes
+    for key, value in changes.items():
+        setattr(instance, key, value)
+    if criteria_changed:
+        instance.criteria_version = F("criteria_version") + 1
+    instance.save()
+    if criteria_changed:
+        instance.refresh_from_db(fields=["criteria_version"])
+    _record(instance, "programInstance.updated")
+    return instance
+
+
+def _transition(instance: ProgramInstance, status: str) -> None:
+    method = STATUS_TRANSITIONS.get(status)
+    allowed = [t.target for t in instance.get_available_status_transitions() if t.target != status]
+    if method is None:
+        raise DomainValidationError(
+            f"Unknown status {status!r}; use active, inactive or archived.",
+            details={"status": [f"Unknown status: {status}"]},
+        )
+    transition = getattr(instance, method)
+    if not can_proceed(transition):
+        raise InvalidTransitionError(
+            f"A program instance cannot go from {instance.status} to {status}.",
+            details={"allowed": sorted(str(a) for a in allowed)},
+        )
+    transition()
+
+
+@transaction.atomic
+def instance_set_status(
+    *, instance: ProgramInstance, status: str, actor: Any = None
+) -> ProgramInstance:
+    """activate / deactivate / archive (and restore an archived instance). Setting the
+    current status again changes nothing and records no event."""
+    instance = _locked(instance)
+    if status == instance.status:
+        return instance
+    _transition(instance, status)
+    instance.save()
+    _record(instance, "programInstance.updated")
+    return instance
+
+
+@transaction.atomic
+def instance_delete(*, instance: ProgramInstance, actor: Any = None) -> None:
+    """Delete an instance that has no enrollments; otherwise a 409 that suggests archiving.
+
+    Three guards, because an enrollment may be created concurrently: the count under the row
+    lock, Django's PROTECT collector (ProtectedError), and the database's foreign key
+    (IntegrityError)."""
+    instance = _locked(instance)
+    count = _enrollment_count(instance)
+    if count:
+        raise _delete_conflict(count)
+    payload = instance_as_dict(instance=instance)
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError, IntegrityError):
+        raise _delete_conflict(_enrollment_count(instance) or None) from None
+    instance.pk = payload["id"]
+    _record(instance, "programInstance.deleted", payload)
+
+
+def _enrollment_count(instance: ProgramInstance) -> int:
+    related = {rel.get_accessor_name() for rel in ProgramInstance._meta.related_objects}
+    if "enrollments" not in related:
+        return 0
+    return instance.enrollments.count()
+
+
+def _delete_conflict(count: int | None) -> ConflictError:
+    what = f"{count} enrollment(s)" if count else "enrollments"
+    return ConflictError(
+        f"This program instance has {what}, so it cannot be deleted (no enrollment is ever "
+        'lost). Archive it instead: PATCH {"status": "archived"}.',
+        details={"enrollments": count, "suggestion": "archive"},
+    )

@@ -1,0 +1,92 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import scopes as scope_names
+from config.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
+from instances.api.serializers import ProgramInstanceSerializer
+from instances.api.views import check_program_reference, create_instance_response
+from programs.api.serializers import ProgramSerializer
+from programs.filtersets import ProgramFilterSet
+from programs.models import Program
+from programs.services import (
+    ProgramData,
+    program_create,
+    program_organization_resolve,
+    program_update,
+)
+
+SLUG_PARAMETER = OpenApiParameter(
+    "programSlug", str, OpenApiParameter.PATH, description="The program's slug."
+)
+
+
+def _program_data(validated: dict) -> ProgramData:
+    fields = dict(validated)
+    if "organization_id" in fields:
+        reference = fields.pop("organization_id")
+        fields["organization"] = (
+            program_organization_resolve(reference=reference) if reference else None
+        )
+    if fields.get("type") is None and "type" in fields:
+        fields["type"] = ""
+    if fields.get("description") is None and "description" in fields:
+        fields["description"] = ""
+    return ProgramData(**fields)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
+    partial_update=extend_schema(parameters=[SLUG_PARAMETER]),
+)
+class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
+    """The program catalog: public programs plus the caller organization's private ones.
+
+    Creating and editing programs is platform administration (`programs:admin`). Visibility is
+    the same for every caller, platform staff included: another organization's private program
+    is 404 here; staff manage those in the Django admin.
+    """
+
+    queryset = Program.objects.select_related(None)
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramFilterSet
+    lookup_field = "slug"
+    lookup_url_kwarg = "programSlug"
+    read_scope = scope_names.PROGRAMS_READ
+    write_scope = scope_names.PROGRAMS_ADMIN
+    action_scopes = {"instances": scope_names.INSTANCES_WRITE}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        program = program_create(data=_program_data(serializer.validated_data), actor=self.tenant)
+        body = self.get_serializer(program).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        program = self.get_object()
+        serializer = self.get_serializer(program, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        program = program_update(
+            program=program, data=_program_data(serializer.validated_data), actor=self.tenant
+        )
+        return Response(self.get_serializer(program).data)
+
+    @extend_schema(
+        parameters=[SLUG_PARAMETER],
+        request=ProgramInstanceSerializer,
+        responses={201: ProgramInstanceSerializer},
+        description="Create an instance of this program in the caller's workspace "
+        "(scope instances:write).",
+        operation_id="programs_instances_create",
+    )
+    @action(detail=True, methods=["post"], url_path="instances")
+    def instances(self, request, programSlug=None):
+        program = self.get_object()
+        serializer = ProgramInstanceSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        check_program_reference(serializer, program)
+        return create_instance_response(self, serializer, program)
