@@ -70,6 +70,7 @@ class EnrollmentFactory(DjangoModelFactory):
 
     class Meta:
         model = Enrollment
+        skip_postgeneration_save = True
 
     workspace = factory.SubFactory(WorkspaceFactory)
     program_instance = factory.SubFactory(
