@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from config.errors import ForbiddenError, InvalidTransitionError
 from enrollments.models import TRANSITIONS, Enrollment, EnrollmentStatus, EnrollmentStatusChange
 from enrollments.services import (
     enrollment_bulk_transition,
     enrollment_evaluate,
     enrollment_transition,
 )
-from config.errors import ForbiddenError, InvalidTransitionError
 from events.models import Event
 from tests.enrollments.factories import (
     CustomerFactory,
@@ -369,7 +369,8 @@ def test_parallel_different_moves_from_one_state_apply_once(api_client_for, work
             connection.close()
 
     targets = ["approved", "rejected", "approved", "rejected"]
-    threads = [threading.Thread(target=move, args=pair) for pair in zip(clients, targets)]
+    pairs = zip(clients, targets, strict=True)
+    threads = [threading.Thread(target=move, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:
