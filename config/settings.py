@@ -272,7 +272,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"BearerKey": []}, {"HeaderKey": []}],
     "AUTHENTICATION_WHITELIST": [],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentStatusEnum": "enrollments.models.EnrollmentStatus",
+        "IdentificationTypeEnum": "enrollments.models.IdentificationType",
+    },
 }
 
 LOGGING = {

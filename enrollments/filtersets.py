@@ -8,6 +8,8 @@ manufacturers go through the EnrollmentTerm index table (portable and indexed).
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from enrollments.models import Customer, Enrollment, EnrollmentStatus, Lead
 
@@ -15,8 +17,8 @@ from enrollments.models import Customer, Enrollment, EnrollmentStatus, Lead
 class CommaListField(forms.CharField):
     """`a,b,c` → ["a", "b", "c"] (blank items dropped); optional whitelist of choices."""
 
-    def __init__(self, *args, choices=None, **kwargs):
-        self.allowed = list(choices) if choices else None
+    def __init__(self, *args, allowed=None, **kwargs):
+        self.allowed = list(allowed) if allowed else None
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
@@ -33,12 +35,13 @@ class CommaListField(forms.CharField):
         return items
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CommaListFilter(django_filters.Filter):
     field_class = CommaListField
 
-    def __init__(self, *args, choices=None, **kwargs):
-        if choices is not None:
-            kwargs["choices"] = choices
+    def __init__(self, *args, allowed=None, **kwargs):
+        if allowed is not None:
+            kwargs["allowed"] = allowed
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -61,6 +64,7 @@ class DateTimeOrDateField(forms.DateTimeField):
             ) from None
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class DateTimeOrDateFilter(django_filters.Filter):
     field_class = DateTimeOrDateField
 
@@ -68,7 +72,7 @@ class DateTimeOrDateFilter(django_filters.Filter):
 class EnrollmentFilterSet(django_filters.FilterSet):
     status = CommaListFilter(
         field_name="status",
-        choices=EnrollmentStatus.values,
+        allowed=EnrollmentStatus.values,
         help_text="One status or a comma list (e.g. submitted,approved).",
     )
     programInstanceId = django_filters.CharFilter(field_name="program_instance_id")

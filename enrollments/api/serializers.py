@@ -25,7 +25,7 @@ def _text(max_length: int, **kwargs):
     )
 
 
-class AddressSerializer(ApiSerializer):
+class PostalAddressSerializer(ApiSerializer):
     streetOne = _text(200, source="street_one")
     streetTwo = _text(200, source="street_two")
     city = _text(100)
@@ -53,7 +53,7 @@ class _MetadataSchemaField(MetadataField):
 
 # --- customers and leads ----------------------------------------------------------------------
 class CustomerSerializer(ApiModelSerializer):
-    address = AddressSerializer(source="*", required=False)
+    address = PostalAddressSerializer(source="*", required=False)
     metadata = _MetadataSchemaField(required=False, allow_null=True)
 
     class Meta:
@@ -76,7 +76,7 @@ class CustomerSerializer(ApiModelSerializer):
 
 
 class LeadSerializer(ApiModelSerializer):
-    address = AddressSerializer(source="*", required=False)
+    address = PostalAddressSerializer(source="*", required=False)
     metadata = _MetadataSchemaField(required=False, allow_null=True)
     customer_id = serializers.CharField(
         read_only=True, allow_null=True, help_text="Set once the lead became a customer."
@@ -127,7 +127,7 @@ class EnrollmentSerializer(serializers.Serializer):
     lastName = serializers.CharField(source="last_name", read_only=True)
     email = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
-    address = AddressSerializer(source="*", read_only=True)
+    address = PostalAddressSerializer(source="*", read_only=True)
     manufacturerSlugs = serializers.ListField(
         source="manufacturer_slugs", child=serializers.CharField(), read_only=True
     )
@@ -165,7 +165,7 @@ class EnrollmentSerializer(serializers.Serializer):
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 
 
-class RuleResultSerializer(serializers.Serializer):
+class EvaluationRuleSerializer(serializers.Serializer):
     rule = serializers.CharField()
     passed = serializers.BooleanField()
     detail = serializers.CharField()
@@ -174,7 +174,7 @@ class RuleResultSerializer(serializers.Serializer):
 class EvaluationSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     reason = serializers.CharField()
-    rules = RuleResultSerializer(many=True)
+    rules = EvaluationRuleSerializer(many=True)
 
 
 class EnrollmentEvaluatedSerializer(EnrollmentSerializer):
@@ -220,7 +220,7 @@ class EnrollmentWriteSerializer(ApiSerializer):
     lastName = _text(100, source="last_name")
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = _text(40)
-    address = AddressSerializer(required=False)
+    address = PostalAddressSerializer(required=False)
     manufacturerSlugs = serializers.ListField(
         source="manufacturer_slugs",
         child=serializers.SlugField(max_length=100),

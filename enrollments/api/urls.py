@@ -15,7 +15,7 @@ router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 
 urlpatterns = [
     re_path(
-        r"^programInstances/(?P<instance_id>[^/.]+)/enrollments/?$",
+        r"^programInstances/(?P<instanceId>[^/.]+)/enrollments/?$",
         InstanceEnrollmentViewSet.as_view({"get": "list", "post": "create"}),
         name="instance-enrollments",
     ),

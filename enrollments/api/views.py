@@ -227,7 +227,7 @@ class InstanceEnrollmentViewSet(
 
     def program_instance(self) -> ProgramInstance:
         if not hasattr(self, "_program_instance"):
-            self._program_instance = _instance_of(self.tenant, self.kwargs["instance_id"])
+            self._program_instance = _instance_of(self.tenant, self.kwargs["instanceId"])
         return self._program_instance
 
     def get_queryset(self):

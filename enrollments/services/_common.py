@@ -1,0 +1,177 @@
+"""Shared pieces of the enrollments services: normalisation, scope checks, row locks, the
+events' payload and the tag/manufacturer index rows."""
+
+from dataclasses import dataclass
+
+from accounts.tenancy import Tenant
+from config.errors import (
+    ConflictError,
+    DomainValidationError,
+    ForbiddenError,
+    NotFoundError,
+)
+from enrollments.models import (
+    AddressFields,
+    Enrollment,
+    EnrollmentTerm,
+    IdentificationType,
+)
+from events.services import event_record
+
+ADDRESS_FIELDS = AddressFields.ADDRESS_FIELDS
+PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
+# Details an enrollment copies from the enrollment it continues (identificationType
+# enrollmentId) and that a PATCH may change.
+DETAIL_FIELDS = (
+    "manufacturer_slugs",
+    "device_type",
+    "device_capacity",
+    "serial_number",
+    "reference_id",
+    "reference_description",
+    "tags",
+    "metadata",
+)
+EDITABLE_FIELDS = (*PERSON_FIELDS, *DETAIL_FIELDS)
+ID_FIELD_OF_TYPE = {
+    IdentificationType.CUSTOMER_ID: "customer_id",
+    IdentificationType.LEAD_ID: "lead_id",
+    IdentificationType.ENROLLMENT_ID: "enrollment_id",
+}
+# API names, for messages that tell the caller what to send.
+API_NAMES = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "email": "email",
+    "customer_id": "customerId",
+    "lead_id": "leadId",
+    "enrollment_id": "enrollmentId",
+    "identification_type": "identificationType",
+}
+STATUS_FIELDS = ("status", "eligibility_status", "eligibilityStatus", "eligibility")
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """One row of a bulk action: what happened to this enrollment, in words for people."""
+
+    enrollment_id: str
+    ok: bool
+    message: str
+
+    def __iter__(self):  # so that `for enrollment_id, ok, message in results` works
+        return iter((self.enrollment_id, self.ok, self.message))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _require_scope(actor: Tenant | None, scope: str) -> None:
+    if actor is not None and not actor.has_scope(scope):
+        raise ForbiddenError(f"This action needs the '{scope}' scope.")
+
+
+def _normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def _clean_list(values, *, lower: bool = False) -> list[str]:
+    """De-duplicated, trimmed, order kept (tags and manufacturer slugs)."""
+    seen: list[str] = []
+    for value in values or []:
+        item = str(value).strip()
+        if lower:
+            item = item.lower()
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _normalise(data: dict) -> dict:
+    clean = dict(data)
+    if "email" in clean:
+        clean["email"] = _normalise_email(clean["email"])
+    if "tags" in clean:
+        clean["tags"] = _clean_list(clean["tags"])
+    if "manufacturer_slugs" in clean:
+        clean["manufacturer_slugs"] = _clean_list(clean["manufacturer_slugs"], lower=True)
+    if clean.get("metadata") is None and "metadata" in clean:
+        clean["metadata"] = {}
+    address = clean.pop("address", None) or {}
+    # The address arrives nested (`address: {...}`) or already flat (model serializers).
+    for name in ADDRESS_FIELDS:
+        if name in address or name in clean:
+            value = (address.get(name, clean.get(name)) or "").strip()
+            clean[name] = value.upper() if name == "state" else value
+    return clean
+
+
+def _refuse_status_fields(data: dict) -> None:
+    given = [name for name in STATUS_FIELDS if name in data]
+    if given:
+        raise DomainValidationError(
+            "The status cannot be set here; use POST /api/v1/enrollments/{id}/transitions "
+            '(e.g. {"to": "submitted"}) or /evaluate.',
+            details={
+                API_NAMES.get(n, n): ["Read-only: change it with the transitions endpoint."]
+                for n in given
+            },
+        )
+
+
+def _payload(enrollment: Enrollment) -> dict:
+    """The enrollment as the API returns it (the events' `data.object`)."""
+    from enrollments.api.serializers import EnrollmentSerializer
+
+    return dict(EnrollmentSerializer(enrollment).data)
+
+
+def _record(enrollment: Enrollment, type: str, **extra) -> None:
+    event_record(
+        workspace=enrollment.workspace,
+        type=type,
+        obj=_payload(enrollment),
+        enrollment_id=enrollment.pk,
+        program_instance_id=enrollment.program_instance_id,
+        **extra,
+    )
+
+
+def _lock(enrollment: Enrollment) -> Enrollment:
+    """Reload the row FOR UPDATE (PostgreSQL; SQLite serialises writers anyway) so that
+    concurrent writers queue here and each one sees the other's result."""
+    try:
+        return (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("program_instance", "workspace")
+            .get(pk=enrollment.pk)
+        )
+    except Enrollment.DoesNotExist:
+        raise NotFoundError("This enrollment no longer exists.") from None
+
+
+def _refuse_read_only(enrollment: Enrollment) -> None:
+    instance = enrollment.program_instance
+    if instance.is_read_only:
+        raise ConflictError(
+            f"The program instance '{instance.name}' is archived and read-only; "
+            "reactivate it to change its enrollments.",
+            details={"programInstanceId": instance.pk},
+        )
+
+
+def enrollment_sync_terms(*, enrollments: list[Enrollment], replace: bool = True) -> None:
+    """Write the tag / manufacturer index rows of these enrollments (bulk SQL)."""
+    if replace:
+        EnrollmentTerm.objects.filter(enrollment__in=[e.pk for e in enrollments]).delete()
+    rows = []
+    for enrollment in enrollments:
+        for tag in enrollment.tags or []:
+            rows.append(
+                EnrollmentTerm(enrollment=enrollment, kind=EnrollmentTerm.Kind.TAG, value=tag)
+            )
+        for slug in enrollment.manufacturer_slugs or []:
+            rows.append(
+                EnrollmentTerm(
+                    enrollment=enrollment, kind=EnrollmentTerm.Kind.MANUFACTURER, value=slug
+                )
+            )
+    EnrollmentTerm.objects.bulk_create(rows, ignore_conflicts=True)

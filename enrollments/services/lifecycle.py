@@ -1,0 +1,248 @@
+"""The lifecycle: the one transition service, evaluation, and their bulk forms."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from accounts import scopes as scope_names
+from accounts.tenancy import Tenant
+from config.errors import (
+    ConflictError,
+    DomainValidationError,
+    ForbiddenError,
+    InvalidTransitionError,
+    NotFoundError,
+)
+from enrollments.models import (
+    REVIEW_TARGETS,
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+)
+from enrollments.services._common import (
+    BulkResult,
+    _lock,
+    _record,
+    _refuse_read_only,
+    _require_scope,
+)
+from instances.eligibility import EligibilityResult, evaluate
+
+
+# --- enrollments: the lifecycle ---------------------------------------------------------------
+def _refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
+    allowed = enrollment.allowed_transitions
+    current = enrollment.status
+    if current == EnrollmentStatus.INELIGIBLE and to == EnrollmentStatus.CANDIDATE:
+        version = enrollment.program_instance.criteria_version
+        message = (
+            "An ineligible enrollment goes back to candidate only after the program instance's "
+            f"eligibility criteria change (evaluated against version "
+            f"{enrollment.evaluated_criteria_version}, current version {version})."
+        )
+    elif current == to:
+        message = f"The enrollment is already {current}."
+    else:
+        message = f"Cannot move an enrollment from {current} to {to}."
+    message += f" Allowed now: {', '.join(allowed)}." if allowed else " No moves are allowed now."
+    return InvalidTransitionError(message, details={"allowed": allowed, "from": current, "to": to})
+
+
+def _apply_transition(
+    locked: Enrollment,
+    *,
+    to: str,
+    actor: Tenant | None,
+    reason: str,
+    metadata: dict | None,
+    start_date: datetime | None,
+) -> Enrollment:
+    """The transition on a row already locked by the caller's transaction."""
+    if to not in locked.allowed_transitions:
+        raise _refusal(locked, to)
+    method = getattr(locked, Enrollment.TRANSITION_METHODS[to])
+    kwargs: dict[str, Any] = {"reason": reason}
+    if to in (EnrollmentStatus.ELIGIBLE, EnrollmentStatus.INELIGIBLE):
+        kwargs["criteria_version"] = locked.program_instance.criteria_version
+    if to == EnrollmentStatus.APPROVED:
+        kwargs["start_date"] = start_date or timezone.now()
+    previous = locked.status
+    try:
+        method(**kwargs)
+        locked.save()
+    except TransitionNotAllowed:
+        raise _refusal(locked, to) from None
+    except ConcurrentTransition:
+        raise ConflictError(
+            "The enrollment's status changed while this request ran; reload and retry."
+        ) from None
+    EnrollmentStatusChange.objects.create(
+        workspace=locked.workspace,
+        enrollment=locked,
+        enrollment_ref=locked.pk,
+        program_instance_ref=locked.program_instance_id,
+        subject=f"{locked.first_name} {locked.last_name} <{locked.email}>"[:400],
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+        metadata=metadata or {},
+        actor_user=actor.user if actor else None,
+        actor_api_key=actor.api_key if actor else None,
+        actor_label=(actor.actor_label if actor else "system")[:200],
+    )
+    _record(locked, "enrollment.status_changed", previous_status=previous)
+    return locked
+
+
+def _check_transition_request(
+    *, to: str, actor: Tenant | None, start_date: datetime | None, metadata: Any
+) -> None:
+    if to not in EnrollmentStatus.values:
+        raise DomainValidationError(
+            f"to: '{to}' is not a status. Statuses: {', '.join(EnrollmentStatus.values)}.",
+            details={"to": [f"Must be one of {', '.join(EnrollmentStatus.values)}."]},
+        )
+    if start_date is not None and to != EnrollmentStatus.APPROVED:
+        raise DomainValidationError(
+            "startDate is only used when approving.",
+            details={"startDate": ["Only used with to=approved."]},
+        )
+    if metadata is not None and not isinstance(metadata, dict):
+        raise DomainValidationError(
+            "metadata must be an object.", details={"metadata": ["Must be an object."]}
+        )
+    needed = (
+        scope_names.ENROLLMENTS_REVIEW if to in REVIEW_TARGETS else scope_names.ENROLLMENTS_WRITE
+    )
+    _require_scope(actor, needed)
+
+
+def enrollment_transition(
+    *,
+    enrollment: Enrollment,
+    to: str,
+    actor: Tenant | None,
+    reason: str = "",
+    metadata: dict | None = None,
+    start_date: datetime | None = None,
+) -> Enrollment:
+    """Move the enrollment to `to` in one transaction: the django-fsm transition, the save, the
+    history row, the `enrollment.status_changed` event.
+
+    The row is locked first, so of two simultaneous requests the second sees the first's
+    result and gets `InvalidTransitionError` (409, `details.allowed`). Approval sets
+    `enrollmentStartDate` (now unless `start_date`); unenrolment stores `reason` as the exit
+    reason; `approved`/`rejected` need the `enrollments:review` scope.
+    """
+    _check_transition_request(to=to, actor=actor, start_date=start_date, metadata=metadata)
+    with transaction.atomic():
+        locked = _lock(enrollment)
+        _refuse_read_only(locked)
+        return _apply_transition(
+            locked,
+            to=to,
+            actor=actor,
+            reason=reason or "",
+            metadata=metadata,
+            start_date=start_date,
+        )
+
+
+def enrollment_evaluate(
+    *, enrollment: Enrollment, actor: Tenant | None
+) -> tuple[Enrollment, EligibilityResult]:
+    """Run the instance's eligibility rules: candidate → eligible or ineligible, with the reason
+    and each rule's result in the history row's metadata.
+
+    An ineligible enrollment whose instance's criteria changed since is first moved back to
+    candidate (its own history row), then evaluated. Anything else is a 409.
+    """
+    from enrollments.selectors import enrollment_eligibility_subject
+
+    _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
+    with transaction.atomic():
+        locked = _lock(enrollment)
+        _refuse_read_only(locked)
+        instance = locked.program_instance
+        if (
+            locked.status == EnrollmentStatus.INELIGIBLE
+            and EnrollmentStatus.CANDIDATE in locked.allowed_transitions
+        ):
+            _apply_transition(
+                locked,
+                to=EnrollmentStatus.CANDIDATE,
+                actor=actor,
+                reason=(
+                    "Eligibility criteria changed (version "
+                    f"{locked.evaluated_criteria_version} → {instance.criteria_version}); "
+                    "evaluating again."
+                ),
+                metadata=None,
+                start_date=None,
+            )
+        if locked.status != EnrollmentStatus.CANDIDATE:
+            allowed = locked.allowed_transitions
+            raise InvalidTransitionError(
+                f"Only candidate enrollments are evaluated; this one is {locked.status}.",
+                details={"allowed": allowed, "from": locked.status, "to": "eligible|ineligible"},
+            )
+        result = evaluate(
+            criteria=instance.eligibility_criteria,
+            subject=enrollment_eligibility_subject(enrollment=locked),
+        )
+        target = EnrollmentStatus.ELIGIBLE if result.eligible else EnrollmentStatus.INELIGIBLE
+        _apply_transition(
+            locked,
+            to=target,
+            actor=actor,
+            reason=result.reason,
+            metadata={
+                "evaluation": result.as_dict(),
+                "criteriaVersion": instance.criteria_version,
+            },
+            start_date=None,
+        )
+    return locked, result
+
+
+# --- bulk -------------------------------------------------------------------------------------
+def _bulk(enrollments, action) -> list[BulkResult]:
+    """Each row in its own transaction: one refusal never undoes the others."""
+    results = []
+    for enrollment in enrollments:
+        try:
+            message = action(enrollment)
+            results.append(BulkResult(enrollment.pk, True, message))
+        except (
+            ConflictError,
+            InvalidTransitionError,
+            ForbiddenError,
+            DomainValidationError,
+            NotFoundError,
+        ) as exc:
+            results.append(BulkResult(enrollment.pk, False, exc.message))
+    return results
+
+
+def enrollment_bulk_transition(
+    *, enrollments, to: str, actor: Tenant | None, reason: str = ""
+) -> list[BulkResult]:
+    """`enrollment_transition` for each enrollment; returns one BulkResult per row."""
+    _check_transition_request(to=to, actor=actor, start_date=None, metadata=None)
+
+    def move(enrollment):
+        enrollment_transition(enrollment=enrollment, to=to, actor=actor, reason=reason)
+        return f"Moved to {to}."
+
+    return _bulk(enrollments, move)
+
+
+def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkResult]:
+    def run(enrollment):
+        evaluated, result = enrollment_evaluate(enrollment=enrollment, actor=actor)
+        return f"{evaluated.status}: {result.reason}"
+
+    return _bulk(enrollments, run)
