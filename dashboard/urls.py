@@ -1,42 +1,57 @@
 from django.urls import path
 
-from accounts import scopes as s
-from dashboard.views import account, instances, overview, programs, settings
-from dashboard.views.pending import PendingView
+from dashboard.views import (
+    account,
+    enrollments,
+    instances,
+    overview,
+    programs,
+    review,
+    settings,
+    webhooks,
+)
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", overview.OverviewView.as_view(), name="overview"),
     path("workspace/", account.WorkspaceSwitchView.as_view(), name="workspace-switch"),
+    # programs and instances
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path("instances/", instances.InstanceListView.as_view(), name="instance-list"),
-    path(
-        "instances/new/",
-        PendingView.as_view(area="New instance", read_scope=s.INSTANCES_WRITE),
-        name="instance-create",
-    ),
+    path("instances/new/", instances.InstanceCreateView.as_view(), name="instance-create"),
     path("instances/<str:pk>/", instances.InstanceDetailView.as_view(), name="instance-detail"),
+    path("instances/<str:pk>/edit/", instances.InstanceEditView.as_view(), name="instance-edit"),
     path(
-        "instances/<str:pk>/edit/",
-        PendingView.as_view(area="Edit instance", read_scope=s.INSTANCES_WRITE),
-        name="instance-edit",
+        "instances/<str:pk>/status/", instances.InstanceStatusView.as_view(), name="instance-status"
+    ),
+    # enrollments
+    path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment-list"),
+    path(
+        "enrollments/export.csv",
+        enrollments.EnrollmentExportView.as_view(),
+        name="enrollment-export",
+    ),
+    path("enrollments/bulk/", enrollments.EnrollmentBulkView.as_view(), name="enrollment-bulk"),
+    path(
+        "enrollments/<str:pk>/",
+        enrollments.EnrollmentDetailView.as_view(),
+        name="enrollment-detail",
     ),
     path(
-        "instances/<str:pk>/status/",
-        PendingView.as_view(area="Instance status", read_scope=s.INSTANCES_WRITE),
-        name="instance-status",
+        "enrollments/<str:pk>/edit/",
+        enrollments.EnrollmentEditView.as_view(),
+        name="enrollment-edit",
     ),
     path(
-        "enrollments/",
-        PendingView.as_view(area="Enrollments", read_scope=s.ENROLLMENTS_READ),
-        name="enrollment-list",
+        "enrollments/<str:pk>/transition/",
+        enrollments.EnrollmentTransitionView.as_view(),
+        name="enrollment-transition",
     ),
-    path(
-        "review/",
-        PendingView.as_view(area="Review queue", read_scope=s.ENROLLMENTS_REVIEW),
-        name="review-queue",
-    ),
+    # review
+    path("review/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/<str:pk>/", review.ReviewDecideView.as_view(), name="review-decide"),
+    # settings
     path("settings/", settings.SettingsIndexView.as_view(), name="settings"),
     path("settings/members/", settings.MemberListView.as_view(), name="members"),
     path("settings/members/<str:pk>/", settings.MemberActionView.as_view(), name="member-action"),
@@ -46,9 +61,18 @@ urlpatterns = [
         settings.ApiKeyRevokeView.as_view(),
         name="api-key-revoke",
     ),
+    path("settings/webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
     path(
-        "settings/webhooks/",
-        PendingView.as_view(area="Webhooks", read_scope=s.WEBHOOKS_MANAGE),
-        name="webhook-list",
+        "settings/webhooks/<str:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"
+    ),
+    path(
+        "settings/webhooks/<str:pk>/action/",
+        webhooks.WebhookActionView.as_view(),
+        name="webhook-action",
+    ),
+    path(
+        "settings/webhooks/<str:pk>/deliveries/<str:delivery_pk>/retry/",
+        webhooks.DeliveryRetryView.as_view(),
+        name="delivery-retry",
     ),
 ]

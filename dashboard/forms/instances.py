@@ -6,6 +6,7 @@ import re
 from django import forms
 
 from config.states import US_STATES
+from instances.formconfig import ALWAYS_ASKED, FORM_FIELDS, LIMITS
 
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -167,94 +168,135 @@ class EligibilityForm(forms.Form):
         return self.API_KEYS.get(tail) if tail else None
 
 
-FIELD_TYPES = [
-    ("text", "Text"),
-    ("email", "Email"),
-    ("tel", "Phone"),
-    ("number", "Number"),
-    ("date", "Date"),
-    ("select", "Choice"),
-    ("checkbox", "Checkbox"),
-    ("textarea", "Long text"),
-]
-
-
 class FormFieldRowForm(forms.Form):
-    """One question of the public enrollment form: formConfig.fields[i]."""
+    """One row of the enrollment-form editor: a known form field (instances.formconfig)."""
 
-    name = forms.SlugField(label="Field name", max_length=60, required=False)
-    label = forms.CharField(label="Label", max_length=200, required=False)
-    type = forms.ChoiceField(label="Type", choices=FIELD_TYPES, initial="text")
+    name = forms.CharField(widget=forms.HiddenInput)
+    ask = forms.BooleanField(label="Ask", required=False)
     required = forms.BooleanField(label="Required", required=False)
-    options = forms.CharField(
-        label="Choices", required=False, help_text="For Choice: comma-separated."
-    )
+    label = forms.CharField(label="Label", required=False, max_length=LIMITS["label"])
+    help_text = forms.CharField(label="Help text", required=False, max_length=LIMITS["helpText"])
 
-    def clean(self):
-        data = super().clean()
-        if data.get("label") and not data.get("name"):
-            self.add_error("name", "Give the field a name (letters, digits, - and _).")
-        if (
-            data.get("type") == "select"
-            and data.get("name")
-            and not split_list(data.get("options", ""))
-        ):
-            self.add_error("options", "A choice field needs at least one choice.")
-        return data
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if name not in FORM_FIELDS:
+            raise forms.ValidationError("Unknown form field.")
+        return name
+
+    @property
+    def always_asked(self) -> bool:
+        return self.initial.get("name") in ALWAYS_ASKED
 
     def as_config(self) -> dict | None:
         data = self.cleaned_data
-        if not data or not data.get("name"):
+        name = data["name"]
+        if name in ALWAYS_ASKED:
+            row = {"name": name, "required": True}
+            if not (data.get("label") or data.get("help_text")):
+                return None  # always asked with the default label: nothing to store
+        elif not data.get("ask"):
             return None
-        row = {
-            "name": data["name"],
-            "label": data.get("label") or data["name"],
-            "type": data["type"],
-            "required": bool(data.get("required")),
-        }
-        if data["type"] == "select":
-            row["options"] = [
-                o.strip() for o in (data.get("options") or "").split(",") if o.strip()
-            ]
+        else:
+            row = {"name": name, "required": bool(data.get("required"))}
+        if data.get("label"):
+            row["label"] = data["label"]
+        if data.get("help_text"):
+            row["helpText"] = data["help_text"]
         return row
 
 
 class BaseFormFieldSet(forms.BaseFormSet):
-    def clean(self):
-        super().clean()
-        names = [f.cleaned_data.get("name") for f in self.forms if getattr(f, "cleaned_data", None)]
-        names = [n for n in names if n]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise forms.ValidationError(f"Field names must be unique: {', '.join(duplicates)}.")
-
-    def form_config(self, base: dict | None) -> dict:
-        """formConfig with `fields` replaced; other keys (set through the API) are kept."""
-        config = dict(base or {})
-        fields = [row for row in (f.as_config() for f in self.forms) if row]
-        if fields:
-            config["fields"] = fields
-        else:
-            config.pop("fields", None)
-        return config
+    def form_fields(self) -> list[dict]:
+        return [row for row in (form.as_config() for form in self.forms) if row]
 
 
 FormFieldFormSet = forms.formset_factory(
-    FormFieldRowForm, formset=BaseFormFieldSet, extra=3, max_num=40, validate_max=True
+    FormFieldRowForm,
+    formset=BaseFormFieldSet,
+    extra=0,
+    max_num=len(FORM_FIELDS),
+    validate_max=True,
+    absolute_max=len(FORM_FIELDS),
 )
 
 
 def formset_initial(form_config) -> list[dict]:
+    """One row per known field: the configured ones first, in their order, then the others."""
+    config = form_config if isinstance(form_config, dict) else {}
+    given = [row for row in config.get("fields", []) if isinstance(row, dict)]
+    by_name = {row.get("name"): row for row in given}
+    order = [row.get("name") for row in given if row.get("name") in FORM_FIELDS]
+    order += [name for name in FORM_FIELDS if name not in order]
     rows = []
-    for row in (form_config or {}).get("fields", []) if isinstance(form_config, dict) else []:
-        if isinstance(row, dict):
-            rows.append(
-                {
-                    "name": row.get("name", ""),
-                    "label": row.get("label", ""),
-                    "type": row.get("type", "text"),
-                    "required": bool(row.get("required")),
-                    "options": ", ".join(map(str, row.get("options", []) or [])),
-                }
-            )
+    for name in order:
+        row = by_name.get(name, {})
+        rows.append(
+            {
+                "name": name,
+                "ask": name in ALWAYS_ASKED or name in by_name,
+                "required": name in ALWAYS_ASKED or bool(row.get("required")),
+                "label": row.get("label", ""),
+                "help_text": row.get("helpText", ""),
+            }
+        )
     return rows
+
+
+class FormConfigForm(forms.Form):
+    """The rest of formConfig: branding, texts and notification switches."""
+
+    brand_color = forms.CharField(
+        label="Brand colour",
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    use_brand_color = forms.BooleanField(label="Use a brand colour", required=False)
+    intro_text = forms.CharField(
+        label="Introduction",
+        required=False,
+        max_length=LIMITS["introText"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    success_message = forms.CharField(
+        label="Message after submitting",
+        required=False,
+        max_length=LIMITS["successMessage"],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notify_customer = forms.BooleanField(
+        label="Email the customer on status changes", required=False, initial=True
+    )
+    notify_staff = forms.BooleanField(
+        label="Email the workspace staff on new enrollments", required=False
+    )
+
+    @classmethod
+    def initial_from(cls, config) -> dict:
+        config = config if isinstance(config, dict) else {}
+        notifications = config.get("notifications") or {}
+        return {
+            "brand_color": config.get("brandColor") or "#0b6bcb",
+            "use_brand_color": bool(config.get("brandColor")),
+            "intro_text": config.get("introText", ""),
+            "success_message": config.get("successMessage", ""),
+            "notify_customer": notifications.get("customer", True),
+            "notify_staff": notifications.get("staff", False),
+        }
+
+    def form_config(self, fields: list[dict]) -> dict:
+        data = self.cleaned_data
+        config: dict = {}
+        if fields:
+            config["fields"] = fields
+        if data.get("use_brand_color") and data.get("brand_color"):
+            config["brandColor"] = data["brand_color"]
+        if data.get("intro_text"):
+            config["introText"] = data["intro_text"]
+        if data.get("success_message"):
+            config["successMessage"] = data["success_message"]
+        config["notifications"] = {
+            "customer": bool(data.get("notify_customer")),
+            "staff": bool(data.get("notify_staff")),
+        }
+        return config

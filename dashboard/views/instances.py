@@ -1,61 +1,264 @@
-"""Program instances: list, detail, create, edit and lifecycle buttons."""
+"""Program instances: list, detail, create, edit and the lifecycle buttons.
 
+Writes go through instances.services (instance_create / instance_update / instance_set_status),
+which validate the eligibility rules and formConfig, bump the criteria version and record the
+event; this module only turns the editor's forms into the service's data dict and puts the
+service's errors back next to the fields they name.
+"""
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts import scopes as scope_names
-from dashboard.forms.instances import EligibilityForm, formset_initial
+from config.errors import DomainError
+from dashboard.forms.instances import (
+    EligibilityForm,
+    FormConfigForm,
+    FormFieldFormSet,
+    InstanceCreateForm,
+    InstanceForm,
+    formset_initial,
+)
 from dashboard.mixins import WorkspaceViewMixin
+from enrollments.selectors import enrollment_status_counts
+from instances.filtersets import ProgramInstanceFilterSet
+from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
+from instances.services import instance_create, instance_set_status, instance_update
+from programs.models import Program
 
 PER_PAGE = 25
+STATUS_ACTIONS = {
+    "activate": (ProgramInstance.Status.ACTIVE, "Activate"),
+    "deactivate": (ProgramInstance.Status.INACTIVE, "Deactivate"),
+    "archive": (ProgramInstance.Status.ARCHIVED, "Archive"),
+}
 
 
 class InstanceListView(WorkspaceViewMixin, TemplateView):
     template_name = "dashboard/instances/list.html"
     read_scope = scope_names.INSTANCES_READ
 
-    def get_queryset(self):
-        params = self.request.GET
-        instances = self.scoped(ProgramInstance).select_related("program")
-        if params.get("programSlug"):
-            instances = instances.filter(program__slug=params["programSlug"])
-        if params.get("status") in ProgramInstance.Status.values:
-            instances = instances.filter(status=params["status"])
-        search = params.get("search", "").strip()
-        if search:
-            instances = instances.filter(Q(name__icontains=search) | Q(slug__icontains=search))
-        return instances.order_by("-created_at", "-id")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(self.get_queryset(), PER_PAGE).get_page(self.request.GET.get("page"))
+        base = self.scoped(ProgramInstance).select_related("program").order_by("-created_at", "-id")
+        # The API's FilterSet, so the UI and the API filter identically (and reject alike).
+        filterset = ProgramInstanceFilterSet(self.request.GET or None, queryset=base)
+        if not filterset.is_bound:
+            rows = base
+        elif filterset.is_valid():
+            rows = filterset.qs
+        else:
+            rows = base.none()
+        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
             page=page,
             instances=page.object_list,
             statuses=ProgramInstance.Status.choices,
             params=self.request.GET,
+            filter_errors=filterset.errors if filterset.is_bound else {},
         )
         return context
 
 
-class InstanceDetailView(WorkspaceViewMixin, TemplateView):
+class InstanceMixin(WorkspaceViewMixin):
+    def get_instance(self) -> ProgramInstance:
+        return self.scoped_get(
+            self.scoped(ProgramInstance).select_related("program"), pk=self.kwargs["pk"]
+        )
+
+
+class InstanceDetailView(InstanceMixin, TemplateView):
     template_name = "dashboard/instances/detail.html"
     read_scope = scope_names.INSTANCES_READ
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        instance = self.scoped_get(
-            self.scoped(ProgramInstance).select_related("program"), pk=self.kwargs["pk"]
-        )
-        criteria = instance.eligibility_criteria
+        instance = self.get_instance()
+        counts = enrollment_status_counts(workspace=self.workspace, instance=instance)
         context.update(
             instance=instance,
-            criteria_is_rules=isinstance(criteria, dict) and bool(criteria),
-            criteria_initial=EligibilityForm.initial_from(criteria),
-            form_fields=formset_initial(instance.form_config),
+            criteria_initial=EligibilityForm.initial_from(instance.eligibility_criteria),
+            form_fields=form_config_fields(instance.form_config),
+            form_settings=FormConfigForm.initial_from(instance.form_config),
             block_reason=instance.enrollment_block_reason(timezone.now()),
+            stats=list(counts.items()),
+            total_enrollments=sum(counts.values()),
+            status_actions=[
+                (action, label)
+                for action, (status, label) in STATUS_ACTIONS.items()
+                if status != instance.status
+            ],
         )
         return context
+
+
+class InstanceEditorMixin(InstanceMixin):
+    """The four parts of the editor, bound together, and the service error router."""
+
+    template_name = "dashboard/instances/form.html"
+    read_scope = scope_names.INSTANCES_WRITE
+    write_scope = scope_names.INSTANCES_WRITE
+
+    def build_forms(self, data=None, instance: ProgramInstance | None = None, program_slug=""):
+        if instance is None:
+            main = InstanceCreateForm(
+                data,
+                programs=self.scoped(Program).filter(active=True).order_by("name"),
+                initial={"program": program_slug},
+            )
+        else:
+            main = InstanceForm(
+                data,
+                initial={
+                    "name": instance.name,
+                    "slug": instance.slug,
+                    "description": instance.description,
+                    "logo_url": instance.logo_url,
+                    "custom_terms": instance.custom_terms,
+                    "start_date": instance.start_date,
+                    "end_date": instance.end_date,
+                },
+            )
+            main.fields["slug"].disabled = True
+            main.fields["slug"].help_text = "The slug addresses the public page; it never changes."
+        config = instance.form_config if instance else {}
+        return {
+            "form": main,
+            "rules": EligibilityForm(
+                data,
+                prefix="rules",
+                initial=EligibilityForm.initial_from(instance.eligibility_criteria)
+                if instance
+                else None,
+            ),
+            "fields": FormFieldFormSet(data, prefix="fields", initial=formset_initial(config)),
+            "settings": FormConfigForm(
+                data, prefix="form", initial=FormConfigForm.initial_from(config)
+            ),
+        }
+
+    def all_valid(self, forms) -> bool:
+        return all([f.is_valid() for f in forms.values()])
+
+    def service_data(self, forms) -> dict:
+        main = forms["form"].cleaned_data
+        data = {
+            key: main.get(key)
+            for key in (
+                "name",
+                "description",
+                "logo_url",
+                "custom_terms",
+                "start_date",
+                "end_date",
+            )
+        }
+        data["eligibility_criteria"] = forms["rules"].criteria()
+        data["form_config"] = forms["settings"].form_config(forms["fields"].form_fields())
+        return data
+
+    def route_error(self, forms, error: DomainError) -> None:
+        main, rules, settings = forms["form"], forms["rules"], forms["settings"]
+        placed = False
+        for key, problems in (error.details or {}).items():
+            problems = problems if isinstance(problems, list) else [problems]
+            key = str(key)
+            target, field = main, None
+            if key.startswith("eligibilityCriteria"):
+                target, field = rules, rules.field_for_api_key(key)
+            elif key.startswith("formConfig"):
+                target = settings
+            else:
+                snake = {"programSlug": "program", "programId": "program"}.get(key) or "".join(
+                    "_" + c.lower() if c.isupper() else c for c in key
+                )
+                field = snake if snake in main.fields else None
+            if field is None:
+                continue
+            for problem in problems:
+                target.add_error(field, str(problem))
+            placed = True
+        if not placed:
+            target = (
+                rules
+                if "eligibilityCriteria" in error.message
+                else settings
+                if "formConfig" in error.message
+                else main
+            )
+            target.add_error(None, error.message)
+
+    def render_forms(self, forms, status=200, **extra):
+        return self.render_to_response(self.get_context_data(**forms, **extra), status=status)
+
+
+class InstanceCreateView(InstanceEditorMixin, TemplateView):
+    def get(self, request):
+        return self.render_forms(self.build_forms(program_slug=request.GET.get("program", "")))
+
+    def post(self, request):
+        forms = self.build_forms(request.POST)
+        if self.all_valid(forms):
+            # The program list is the scoped queryset, so another organization's private
+            # program is not a choice and cannot be deployed here.
+            program = (
+                self.scoped(Program).filter(slug=forms["form"].cleaned_data["program"]).first()
+            )
+            data = self.service_data(forms)
+            if forms["form"].cleaned_data.get("slug"):
+                data["slug"] = forms["form"].cleaned_data["slug"]
+            try:
+                instance = instance_create(
+                    workspace=self.workspace, program=program, data=data, actor=self.tenant
+                )
+            except DomainError as error:
+                self.route_error(forms, error)
+            else:
+                messages.success(request, f"Created “{instance.name}”.")
+                return redirect("dashboard:instance-detail", pk=instance.pk)
+        return self.render_forms(forms, status=400)
+
+
+class InstanceEditView(InstanceEditorMixin, TemplateView):
+    def get(self, request, pk):
+        instance = self.get_instance()
+        return self.render_forms(self.build_forms(instance=instance), instance=instance)
+
+    def post(self, request, pk):
+        instance = self.get_instance()
+        forms = self.build_forms(request.POST, instance=instance)
+        if self.all_valid(forms):
+            try:
+                instance_update(instance=instance, data=self.service_data(forms), actor=self.tenant)
+            except DomainError as error:
+                self.route_error(forms, error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("dashboard:instance-detail", pk=instance.pk)
+        return self.render_forms(forms, status=400, instance=instance)
+
+
+class InstanceStatusView(InstanceMixin, TemplateView):
+    """POST action=activate|deactivate|archive."""
+
+    read_scope = scope_names.INSTANCES_WRITE
+    write_scope = scope_names.INSTANCES_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        instance = self.get_instance()
+        action = STATUS_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, "Unknown action.")
+        else:
+            try:
+                instance_set_status(instance=instance, status=action[0], actor=self.tenant)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"The instance is now {action[0]}.")
+        return redirect("dashboard:instance-detail", pk=instance.pk)

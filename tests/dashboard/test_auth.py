@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, password change and reset, the workspace switcher, and the no-workspace page."""
+"""Sign-in, sign-out, password change and reset, the workspace switcher, no-workspace page."""
 
 import re
 

@@ -1,0 +1,103 @@
+"""Enrollment edit, transition and bulk-action forms. enrollments.services owns the rules."""
+
+from django import forms
+
+from dashboard.forms.instances import split_list
+from enrollments.models import EnrollmentStatus
+
+# Moves for which a reason is asked (and required for people to understand the decision).
+REASON_REQUIRED = {
+    EnrollmentStatus.REJECTED,
+    EnrollmentStatus.INELIGIBLE,
+    EnrollmentStatus.UNENROLLED,
+}
+
+
+class EnrollmentEditForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    email = forms.EmailField(label="Email", max_length=254)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+    street_one = forms.CharField(label="Street", max_length=200, required=False)
+    street_two = forms.CharField(label="Street (line 2)", max_length=200, required=False)
+    city = forms.CharField(label="City", max_length=100, required=False)
+    state = forms.CharField(label="State", max_length=50, required=False)
+    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
+    country = forms.CharField(label="Country", max_length=60, required=False)
+    device_type = forms.CharField(label="Device type", max_length=50, required=False)
+    device_capacity = forms.DecimalField(
+        label="Device capacity (kWh)", required=False, min_value=0, max_digits=12, decimal_places=3
+    )
+    manufacturer_slugs = forms.CharField(
+        label="Manufacturers",
+        required=False,
+        help_text="Comma-separated slugs, e.g. tesla, enphase",
+    )
+    serial_number = forms.CharField(label="Serial number", max_length=200, required=False)
+    reference_id = forms.CharField(label="Reference id", max_length=200, required=False)
+    reference_description = forms.CharField(
+        label="Reference description", max_length=500, required=False
+    )
+    tags = forms.CharField(label="Tags", required=False, help_text="Comma-separated")
+
+    LIST_FIELDS = ("manufacturer_slugs", "tags")
+
+    @classmethod
+    def initial_from(cls, enrollment) -> dict:
+        initial = {name: getattr(enrollment, name) for name in cls.base_fields}
+        for name in cls.LIST_FIELDS:
+            initial[name] = ", ".join(getattr(enrollment, name) or [])
+        return initial
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in self.LIST_FIELDS:
+            data[name] = [item for item in split_list(data.get(name, "").replace(";", ","))]
+        return data
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
+    reason = forms.CharField(
+        label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") in REASON_REQUIRED and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give a reason: the customer and your colleagues will see it.")
+        return data
+
+
+BULK_ACTIONS = [
+    ("evaluate", "Evaluate eligibility"),
+    ("submitted", "Submit"),
+    ("approved", "Approve"),
+    ("rejected", "Reject"),
+]
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(label="Action", choices=BULK_ACTIONS)
+    reason = forms.CharField(label="Reason", required=False, max_length=2000)
+    ids = forms.MultipleChoiceField(label="Enrollments")  # choices: the ids posted, checked below
+
+    MAX_ROWS = 500
+
+    def __init__(self, *args, allowed_actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [c for c in BULK_ACTIONS if c[0] in allowed_actions]
+        posted = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(i, i) for i in posted]
+
+    def clean_ids(self):
+        ids = list(dict.fromkeys(self.cleaned_data["ids"]))
+        if len(ids) > self.MAX_ROWS:
+            raise forms.ValidationError(f"Select at most {self.MAX_ROWS} enrollments at a time.")
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "rejected" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Rejecting needs a reason.")
+        return data

@@ -1,0 +1,303 @@
+"""Enrollments: the filtered, sortable table with bulk actions and CSV export; the detail page
+with its timeline, the transitions allowed now, evaluation and the edit form.
+
+Every write calls enrollments.services (enrollment_update / enrollment_transition /
+enrollment_evaluate / enrollment_bulk_*), which check the actor's scopes again, lock the row,
+write the history and the event.
+"""
+
+from django.contrib import messages
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from accounts import scopes as scope_names
+from config.errors import DomainError
+from dashboard.exports import enrollment_csv_rows
+from dashboard.forms.enrollments import (
+    REASON_REQUIRED,
+    BulkActionForm,
+    EnrollmentEditForm,
+    TransitionForm,
+)
+from dashboard.mixins import WorkspaceViewMixin, add_domain_error
+from dashboard.tables import EnrollmentTable
+from enrollments.filtersets import EnrollmentFilterSet
+from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
+from enrollments.selectors import enrollment_history
+from enrollments.services import (
+    enrollment_bulk_evaluate,
+    enrollment_bulk_transition,
+    enrollment_evaluate,
+    enrollment_transition,
+    enrollment_update,
+)
+from events.models import Event
+from instances.models import ProgramInstance
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+TRANSITION_LABELS = {
+    EnrollmentStatus.CANDIDATE: "Back to candidate",
+    EnrollmentStatus.ELIGIBLE: "Mark eligible",
+    EnrollmentStatus.INELIGIBLE: "Mark ineligible",
+    EnrollmentStatus.SUBMITTED: "Submit",
+    EnrollmentStatus.APPROVED: "Approve",
+    EnrollmentStatus.REJECTED: "Reject",
+    EnrollmentStatus.UNENROLLED: "Unenroll",
+}
+
+
+class EnrollmentQueryMixin(WorkspaceViewMixin):
+    """The scoped, filtered enrollments of the current request (the API's FilterSet)."""
+
+    read_scope = scope_names.ENROLLMENTS_READ
+
+    def base_queryset(self):
+        return self.scoped(Enrollment).select_related("program_instance")
+
+    def filtered(self):
+        filterset = EnrollmentFilterSet(self.request.GET or None, queryset=self.base_queryset())
+        if not filterset.is_bound:
+            return filterset, self.base_queryset()
+        if not filterset.is_valid():
+            return filterset, self.base_queryset().none()
+        return filterset, filterset.qs
+
+
+def allowed_bulk_actions(tenant) -> list[str]:
+    actions = []
+    if tenant.has_scope(scope_names.ENROLLMENTS_WRITE):
+        actions += ["evaluate", "submitted"]
+    if tenant.has_scope(scope_names.ENROLLMENTS_REVIEW):
+        actions += ["approved", "rejected"]
+    return actions
+
+
+class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
+    template_name = "dashboard/enrollments/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, rows = self.filtered()
+        actions = allowed_bulk_actions(self.tenant)
+        table = EnrollmentTable(rows, show_select=bool(actions))
+        per_page = _per_page(self.request.GET.get("perPage"))
+        RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
+        context.update(
+            table=table,
+            params=self.request.GET,
+            filter_errors=filterset.errors if filterset.is_bound else {},
+            statuses=EnrollmentStatus.choices,
+            instances=self.scoped(ProgramInstance).order_by("name").only("id", "name"),
+            bulk_form=BulkActionForm(allowed_actions=actions),
+            can_bulk=bool(actions),
+        )
+        return context
+
+
+def _per_page(raw) -> int:
+    try:
+        return max(1, min(int(raw), MAX_PER_PAGE))
+    except (TypeError, ValueError):
+        return PER_PAGE
+
+
+class EnrollmentExportView(EnrollmentQueryMixin, View):
+    """The filtered set as CSV, streamed in chunks (one query, constant memory)."""
+
+    def get(self, request):
+        _, rows = self.filtered()
+        ordered = rows.order_by("-created_at", "-id").iterator(chunk_size=2000)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(
+            enrollment_csv_rows(ordered), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="enrollments-{stamp}.csv"'
+        return response
+
+
+class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
+    """POST ids + action: runs the bulk service and shows what happened to every row."""
+
+    template_name = "dashboard/enrollments/bulk_result.html"
+    write_scope = scope_names.ENROLLMENTS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = BulkActionForm(request.POST, allowed_actions=allowed_bulk_actions(self.tenant))
+        back = request.POST.get("back", "")
+        back = back if back.startswith("?") or back == "" else ""
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(f"{_list_url()}{back}")
+        action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
+        # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
+        found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
+        enrollments = [found[i] for i in ids if i in found]
+        if action == "evaluate":
+            results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
+        else:
+            results = enrollment_bulk_transition(
+                enrollments=enrollments,
+                to=action,
+                actor=self.tenant,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        by_id = {r.enrollment_id: r for r in results}
+        rows = []
+        for enrollment_id in ids:
+            enrollment = found.get(enrollment_id)
+            result = by_id.get(enrollment_id)
+            rows.append(
+                {
+                    "id": enrollment_id,
+                    "enrollment": enrollment,
+                    "ok": bool(result and result.ok),
+                    "message": result.message if result else "Not found in this workspace.",
+                }
+            )
+        context = self.get_context_data(
+            rows=rows,
+            action=dict(form.fields["action"].choices)[action],
+            ok_count=sum(1 for r in rows if r["ok"]),
+            back=back,
+        )
+        return self.render_to_response(context)
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("dashboard:enrollment-list")
+
+
+class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
+    template_name = "dashboard/enrollments/detail.html"
+
+    def get_enrollment(self) -> Enrollment:
+        return self.scoped_get(
+            self.base_queryset().select_related(
+                "customer", "lead", "previous_enrollment", "program_instance__program"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enrollment = kwargs.get("enrollment") or self.get_enrollment()
+        context.update(
+            enrollment=enrollment,
+            transitions=self.transitions(enrollment),
+            can_evaluate=self.can(scope_names.ENROLLMENTS_WRITE)
+            and not enrollment.program_instance.is_read_only
+            and (
+                enrollment.status == EnrollmentStatus.CANDIDATE
+                or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
+            ),
+            timeline=self.timeline(enrollment),
+            reason_required=[str(s) for s in REASON_REQUIRED],
+        )
+        if self.can(scope_names.ENROLLMENTS_WRITE) and not enrollment.program_instance.is_read_only:
+            context.setdefault(
+                "edit_form", EnrollmentEditForm(initial=EnrollmentEditForm.initial_from(enrollment))
+            )
+        context.setdefault("transition_form", TransitionForm())
+        return context
+
+    def transitions(self, enrollment):
+        """The moves allowed now that this member may make, as (status, label, needs reason)."""
+        if enrollment.program_instance.is_read_only:
+            return []
+        moves = []
+        for status in enrollment.allowed_transitions:
+            scope = (
+                scope_names.ENROLLMENTS_REVIEW
+                if status in REVIEW_TARGETS
+                else scope_names.ENROLLMENTS_WRITE
+            )
+            if self.can(scope):
+                moves.append((status, TRANSITION_LABELS[status], status in REASON_REQUIRED))
+        return moves
+
+    def timeline(self, enrollment):
+        """Status changes and events, newest first (two queries)."""
+        items = [
+            {
+                "at": change.created_at,
+                "kind": "status",
+                "title": f"{change.from_status} → {change.to_status}",
+                "detail": change.reason,
+                "actor": change.actor_label,
+            }
+            for change in enrollment_history(enrollment=enrollment)
+        ]
+        if self.can(scope_names.EVENTS_READ):
+            events = (
+                self.scoped(Event).filter(enrollment_id=enrollment.pk).only("type", "created_at")
+            )
+            items += [
+                {"at": e.created_at, "kind": "event", "title": e.type, "detail": "", "actor": ""}
+                for e in events
+            ]
+        return sorted(items, key=lambda item: item["at"], reverse=True)
+
+
+class EnrollmentEditView(EnrollmentDetailView):
+    write_scope = scope_names.ENROLLMENTS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        enrollment = self.get_enrollment()
+        form = EnrollmentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                enrollment_update(
+                    enrollment=enrollment, data=form.service_data(), actor=self.tenant
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
+        context = self.get_context_data(enrollment=enrollment, edit_form=form)
+        return self.render_to_response(context, status=400)
+
+
+class EnrollmentTransitionView(EnrollmentDetailView):
+    """POST to=<status> (+ reason), or evaluate=1."""
+
+    write_scope = scope_names.ENROLLMENTS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        enrollment = self.get_enrollment()
+        if "evaluate" in request.POST:
+            try:
+                evaluated, result = enrollment_evaluate(enrollment=enrollment, actor=self.tenant)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Evaluated: {evaluated.status}. {result.reason}")
+            return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
+        form = TransitionForm(request.POST)
+        if form.is_valid():
+            try:
+                enrollment_transition(
+                    enrollment=enrollment,
+                    to=form.cleaned_data["to"],
+                    actor=self.tenant,
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Moved to {form.cleaned_data['to']}.")
+                return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
+        context = self.get_context_data(enrollment=enrollment, transition_form=form)
+        return self.render_to_response(context, status=400)

@@ -1,0 +1,100 @@
+"""The review queue: submitted enrollments, oldest submission first, decided in place.
+
+Approve and reject post with htmx and swap only the row (no page reload); without JavaScript the
+same forms post normally and come back to the queue. Keyboard shortcuts (j/k, a, r) live in
+static/js/dashboard.js.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from accounts import scopes as scope_names
+from config.errors import DomainError
+from dashboard.mixins import WorkspaceViewMixin
+from enrollments.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange
+from enrollments.services import enrollment_transition
+from instances.models import ProgramInstance
+
+PER_PAGE = 50
+DECISIONS = {"approved": "Approved", "rejected": "Rejected"}
+
+
+class ReviewMixin(WorkspaceViewMixin):
+    read_scope = scope_names.ENROLLMENTS_REVIEW
+    write_scope = scope_names.ENROLLMENTS_REVIEW
+
+    def queue(self):
+        submitted_at = (
+            EnrollmentStatusChange.objects.for_workspace(self.workspace)
+            .filter(enrollment=OuterRef("pk"), to_status=EnrollmentStatus.SUBMITTED)
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        return (
+            self.scoped(Enrollment)
+            .filter(status=EnrollmentStatus.SUBMITTED)
+            .select_related("program_instance")
+            .annotate(submitted_at=Subquery(submitted_at))
+            .order_by("submitted_at", "created_at", "id")
+        )
+
+
+class ReviewQueueView(ReviewMixin, TemplateView):
+    template_name = "dashboard/review/queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queue = self.queue()
+        instance_id = self.request.GET.get("programInstanceId", "")
+        if instance_id:
+            queue = queue.filter(program_instance_id=instance_id)
+        page = Paginator(queue, PER_PAGE).get_page(self.request.GET.get("page"))
+        context.update(
+            page=page,
+            enrollments=page.object_list,
+            instances=self.scoped(ProgramInstance).order_by("name").only("id", "name"),
+            instance_id=instance_id,
+        )
+        return context
+
+
+class ReviewDecideView(ReviewMixin, TemplateView):
+    """POST decision=approved|rejected (+ reason) for one enrollment."""
+
+    template_name = "dashboard/review/_row.html"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        enrollment = self.scoped_get(
+            self.scoped(Enrollment).select_related("program_instance"), pk=pk
+        )
+        decision = request.POST.get("decision", "")
+        reason = request.POST.get("reason", "").strip()
+        error = None
+        if decision not in DECISIONS:
+            error = "Choose approve or reject."
+        elif decision == "rejected" and not reason:
+            error = "Rejecting needs a reason."
+        else:
+            try:
+                enrollment = enrollment_transition(
+                    enrollment=enrollment, to=decision, actor=self.tenant, reason=reason
+                )
+            except DomainError as exc:
+                error = exc.message
+        if not request.htmx:
+            if error:
+                messages.error(request, f"{enrollment.first_name} {enrollment.last_name}: {error}")
+            else:
+                messages.success(
+                    request,
+                    f"{DECISIONS[decision]} {enrollment.first_name} {enrollment.last_name}.",
+                )
+            return redirect("dashboard:review-queue")
+        # htmx swaps this row only; errors keep the row open with the message next to it.
+        return self.render_to_response(
+            self.get_context_data(e=enrollment, error=error, decided=None if error else decision)
+        )
