@@ -13,6 +13,7 @@ from accounts import scopes as scope_names
 from accounts.admin_mixins import WorkspaceScopedAdminMixin
 from accounts.models import Membership
 from accounts.tenancy import Tenant
+from config.errors import DomainError
 from enrollments import services
 from enrollments.models import (
     Customer,
@@ -112,12 +113,15 @@ def _transition_action(target: str, label: str):
     def run(modeladmin, request, queryset):
         results = []
         for workspace, enrollments in _by_workspace(queryset).items():
-            results += services.enrollment_bulk_transition(
-                enrollments=enrollments,
-                to=target,
-                actor=admin_actor(request, workspace),
-                reason=f"{label} in the admin",
-            )
+            try:
+                results += services.enrollment_bulk_transition(
+                    enrollments=enrollments,
+                    to=target,
+                    actor=admin_actor(request, workspace),
+                    reason=f"{label} in the admin",
+                )
+            except DomainError as exc:  # e.g. no enrollments:review in that workspace
+                results += [services.BulkResult(e.pk, False, exc.message) for e in enrollments]
         _report(modeladmin, request, results, f"Moved to {target}")
 
     run.__name__ = f"move_to_{target}"
@@ -161,9 +165,12 @@ class EnrollmentAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def evaluate_selected(self, request, queryset):
         results = []
         for workspace, enrollments in _by_workspace(queryset).items():
-            results += services.enrollment_bulk_evaluate(
-                enrollments=enrollments, actor=admin_actor(request, workspace)
-            )
+            try:
+                results += services.enrollment_bulk_evaluate(
+                    enrollments=enrollments, actor=admin_actor(request, workspace)
+                )
+            except DomainError as exc:
+                results += [services.BulkResult(e.pk, False, exc.message) for e in enrollments]
         _report(self, request, results, "Evaluated")
 
 

@@ -11,10 +11,9 @@ from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
 from config.errors import (
     ConflictError,
+    DomainError,
     DomainValidationError,
-    ForbiddenError,
     InvalidTransitionError,
-    NotFoundError,
 )
 from enrollments.models import (
     REVIEW_TARGETS,
@@ -216,13 +215,7 @@ def _bulk(enrollments, action) -> list[BulkResult]:
         try:
             message = action(enrollment)
             results.append(BulkResult(enrollment.pk, True, message))
-        except (
-            ConflictError,
-            InvalidTransitionError,
-            ForbiddenError,
-            DomainValidationError,
-            NotFoundError,
-        ) as exc:
+        except DomainError as exc:
             results.append(BulkResult(enrollment.pk, False, exc.message))
     return results
 

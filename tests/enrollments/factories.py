@@ -1,7 +1,7 @@
 """Factories for customers, leads and enrollments; every graph stays inside one workspace.
 
-ProgramFactory / ProgramInstanceFactory come from tests/instances/factories.py once the
-programs/instances tests provide them; until then minimal local versions are used.
+ProgramFactory / ProgramInstanceFactory are the shared ones of tests/factories.py (re-exported
+here for convenience).
 """
 
 import factory
@@ -9,31 +9,7 @@ from factory.django import DjangoModelFactory
 
 from enrollments.models import Customer, Enrollment, EnrollmentStatus, Lead
 from enrollments.services import enrollment_sync_terms
-from tests.factories import WorkspaceFactory
-
-try:  # pragma: no cover - depends on the other suite's progress
-    from tests.instances.factories import ProgramFactory, ProgramInstanceFactory
-except ImportError:  # pragma: no cover
-    from instances.models import ProgramInstance
-    from programs.models import Program
-
-    class ProgramFactory(DjangoModelFactory):
-        class Meta:
-            model = Program
-
-        slug = factory.Sequence(lambda n: f"program-{n}")
-        name = factory.Sequence(lambda n: f"Program {n}")
-        type = Program.Type.DEMAND_RESPONSE
-        states = ["CA", "NY"]
-
-    class ProgramInstanceFactory(DjangoModelFactory):
-        class Meta:
-            model = ProgramInstance
-
-        program = factory.SubFactory(ProgramFactory)
-        workspace = factory.SubFactory(WorkspaceFactory)
-        name = factory.Sequence(lambda n: f"Instance {n}")
-        slug = factory.Sequence(lambda n: f"instance-{n}")
+from tests.factories import ProgramFactory, ProgramInstanceFactory, WorkspaceFactory
 
 
 class CustomerFactory(DjangoModelFactory):
@@ -97,3 +73,12 @@ class EnrollmentFactory(DjangoModelFactory):
     def terms(obj, create, extracted, **kwargs):
         if create:
             enrollment_sync_terms(enrollments=[obj], replace=False)
+
+
+__all__ = [
+    "CustomerFactory",
+    "EnrollmentFactory",
+    "LeadFactory",
+    "ProgramFactory",
+    "ProgramInstanceFactory",
+]
