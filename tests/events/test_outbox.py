@@ -1,0 +1,97 @@
+"""Events are an outbox: they exist if and only if the change's transaction commits."""
+
+import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from events.models import Event, WebhookDelivery
+from events.services import event_record, webhook_create, webhook_update
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_event_record_refuses_to_run_outside_a_transaction(workspace):
+    with pytest.raises(RuntimeError, match="inside the change's transaction"):
+        event_record(workspace=workspace, type="enrollment.created", obj={"id": "x"})
+
+
+def test_unknown_event_type_is_a_programming_error(workspace):
+    with transaction.atomic(), pytest.raises(ValueError, match=r"enrollment\.exploded"):
+        event_record(workspace=workspace, type="enrollment.exploded", obj={"id": "x"})
+
+
+def test_rolled_back_change_leaves_no_event_delivery_or_task(workspace):
+    webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook")
+    tasks_before = DBTaskResult.objects.count()
+    with pytest.raises(Boom), transaction.atomic():
+        event_record(workspace=workspace, type="enrollment.created", obj={"id": "x"})
+        assert Event.objects.count() == 1  # visible inside the transaction...
+        raise Boom
+    assert Event.objects.count() == 0  # ...and gone with it
+    assert WebhookDelivery.objects.count() == 0
+    assert DBTaskResult.objects.count() == tasks_before
+
+
+def test_committed_change_has_its_event_deliveries_and_tasks(workspace, other_workspace):
+    mine, _ = webhook_create(workspace=workspace, url="http://127.0.0.1:9/a")
+    webhook_create(
+        workspace=workspace, url="http://127.0.0.1:9/b", event_types=["programInstance.created"]
+    )
+    disabled, _ = webhook_create(workspace=workspace, url="http://127.0.0.1:9/c")
+    webhook_update(endpoint=disabled, enabled=False)
+    webhook_create(workspace=other_workspace, url="http://127.0.0.1:9/d")
+
+    with transaction.atomic():
+        event = event_record(
+            workspace=workspace,
+            type="enrollment.status_changed",
+            obj={"id": "enr1", "eligibilityStatus": "eligible"},
+            previous_status="candidate",
+            enrollment_id="enr1",
+        )
+
+    assert event.data == {
+        "object": {"id": "enr1", "eligibilityStatus": "eligible"},
+        "previousStatus": "candidate",
+    }
+    deliveries = WebhookDelivery.objects.filter(event=event)
+    assert [d.endpoint_id for d in deliveries] == [mine.pk]
+    assert deliveries.get().workspace_id == workspace.pk
+    queued = DBTaskResult.objects.filter(task_path="events.tasks.webhook_deliver")
+    assert [t.args_kwargs["args"] for t in queued] == [[deliveries.get().pk]]
+
+
+@pytest.fixture
+def dummy_task_backend():
+    from django.tasks import task_backends
+    from django.tasks.backends.dummy import DummyBackend
+
+    original = task_backends["default"]
+    task_backends["default"] = DummyBackend(alias="default", params={})
+    yield task_backends["default"]
+    task_backends["default"] = original
+
+
+def test_other_task_backends_get_the_task_only_after_commit(
+    workspace, dummy_task_backend, django_capture_on_commit_callbacks
+):
+    """A backend that does not store tasks in our database must not see (or run) a task
+    before the change commits, nor ever for a change that rolls back."""
+    webhook_create(workspace=workspace, url="http://127.0.0.1:9/a")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        event_record(workspace=workspace, type="enrollment.created", obj={"id": "x"})
+        raise Boom
+    assert dummy_task_backend.results == []
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event_record(workspace=workspace, type="enrollment.created", obj={"id": "y"})
+        assert dummy_task_backend.results == []
+    (result,) = dummy_task_backend.results
+    assert result.args == [WebhookDelivery.objects.get(event__data__object__id="y").pk]
