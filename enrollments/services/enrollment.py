@@ -149,11 +149,14 @@ def _refuse_duplicate(instance, customer: Customer) -> None:
 
 
 def enrolled_program_slugs(*, customer: Customer | str, exclude_pk: str | None = None) -> set[str]:
-    """Programs the customer takes part in or applied to (for `excludeProgramSlugs`)."""
+    """Program and instance slugs the customer takes part in or applied to (submitted or
+    approved), for `excludeProgramSlugs`, which may name either (as the eligibility dry run of
+    instances.selectors does)."""
     queryset = Enrollment.objects.filter(customer=customer, status__in=ENROLLED_STATUSES)
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
-    return set(queryset.values_list("program_instance__program__slug", flat=True))
+    rows = queryset.values_list("program_instance__program__slug", "program_instance__slug")
+    return {slug for pair in rows.distinct() for slug in pair}
 
 
 def _refuse_excluded_programs(instance, customer: Customer) -> None:

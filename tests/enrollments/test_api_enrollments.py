@@ -583,3 +583,30 @@ def test_nested_list_query_count_is_constant(
         EnrollmentFactory(workspace=workspace, program_instance=instance, status="ineligible")
     with django_assert_max_num_queries(6):
         assert api.get(path, {"perPage": 100}).json()["totalItems"] == 11
+
+
+@pytest.mark.parametrize(
+    ("status_elsewhere", "by", "refused"),
+    [
+        ("submitted", "program", True),
+        ("approved", "instance", True),
+        ("candidate", "program", False),
+        ("unenrolled", "program", False),
+    ],
+)
+def test_excluded_program_statuses_and_instance_slugs(
+    api, workspace, status_elsewhere, by, refused
+):
+    customer = CustomerFactory(workspace=workspace)
+    elsewhere = ProgramInstanceFactory(workspace=workspace)
+    EnrollmentFactory(
+        workspace=workspace, program_instance=elsewhere, customer=customer, status=status_elsewhere
+    )
+    slug = elsewhere.program.slug if by == "program" else elsewhere.slug
+    excluding = ProgramInstanceFactory(
+        workspace=workspace, eligibility_criteria={"excludeProgramSlugs": [slug]}
+    )
+    response = enroll(
+        api, excluding, {"identificationType": "customerId", "customerId": customer.pk}
+    )
+    assert response.status_code == (409 if refused else 201), response.content
