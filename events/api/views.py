@@ -164,12 +164,12 @@ class WebhookViewSet(ScopedModelViewSet):
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"deliveries/(?P<delivery_id>[^/]+)",
+        url_path=r"deliveries/(?P<deliveryId>[^/]+)",
         url_name="delivery-detail",
         serializer_class=WebhookDeliverySerializer,
     )
-    def delivery(self, request, pk=None, delivery_id=None):
-        delivery = selectors.delivery_get(endpoint=self.get_object(), delivery_id=delivery_id)
+    def delivery(self, request, pk=None, deliveryId=None):
+        delivery = selectors.delivery_get(endpoint=self.get_object(), delivery_id=deliveryId)
         return Response(WebhookDeliverySerializer(delivery).data)
 
     @extend_schema(
@@ -181,16 +181,16 @@ class WebhookViewSet(ScopedModelViewSet):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"deliveries/(?P<delivery_id>[^/]+)/retry",
+        url_path=r"deliveries/(?P<deliveryId>[^/]+)/retry",
         url_name="delivery-retry",
         serializer_class=EmptyBodySerializer,
     )
-    def retry(self, request, pk=None, delivery_id=None):
+    def retry(self, request, pk=None, deliveryId=None):
         self._check_empty_body(request)
         endpoint = self.get_object()
-        delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=delivery_id)
+        delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=deliveryId)
         services.delivery_retry(delivery=delivery, actor=self.tenant)
-        delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=delivery_id)
+        delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=deliveryId)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
     def _check_empty_body(self, request):
