@@ -69,7 +69,9 @@ def _claim(delivery_id: str):
             return None
         delivery.locked_until = now + lease_duration()
         delivery.save(update_fields=["locked_until", "updated_at"])
-        tasks.enqueue(tasks.webhook_deliver, delivery.pk, run_after=delivery.locked_until)
+        if tasks.webhook_deliver.get_backend().supports_defer:
+            # The watchdog: re-sends if this worker dies before recording the attempt.
+            tasks.enqueue(tasks.webhook_deliver, delivery.pk, run_after=delivery.locked_until)
         return delivery
 
 

@@ -105,6 +105,7 @@ def test_submission_emails_the_customer_and_the_workspace_staff(
     review = messages["admin@utility.test"]
     assert review.subject == "New enrollment to review: Suzie Homeowner in Sunny Rewards"
     assert "enr0000000000000000000001" in review.body
+    assert "/enrollments/enr0000000000000000000001/" in review.body  # the dashboard review link
     assert "suzie.homeowner@example.com" in review.body
     assert "#ff8800" in review.alternatives[0][0]
 
