@@ -5,7 +5,6 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils.dateparse import parse_date
 
 from instances.models import ProgramInstance
 from programs.api.fields import parse_date_or_datetime
@@ -40,10 +39,10 @@ class ActiveOnField(forms.CharField):
         if not value:
             return None
         value = value.strip()
-        if parse_date(value) is not None and "T" not in value:
-            start = parse_date_or_datetime(value)
-            return start, start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
         moment = parse_date_or_datetime(value)
+        if moment is not None and len(value) == 10:
+            # A bare date: the whole day.
+            return moment, moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
         if moment is None:
             raise forms.ValidationError(
                 f"Not a date or datetime: {value!r}. Use 2025-06-01 or 2025-06-01T12:00:00Z."

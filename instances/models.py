@@ -81,8 +81,15 @@ class ProgramInstance(FSMModelMixin, models.Model):
         return self.status == self.Status.ARCHIVED
 
     def enrollment_block_reason(self, now=None) -> str | None:
-        """Why this instance cannot take a new enrollment now, or None if it can."""
+        """Why this instance cannot take a new enrollment now, or None if it can.
+
+        Checks the parent program (active, not ended), then the instance's status and dates.
+        Callers should have `program` loaded (select_related) to avoid a query."""
         now = now or timezone.now()
+        if not self.program.active:
+            return f"The program {self.program.name} is not accepting enrollments."
+        if self.program.end_time and now > self.program.end_time:
+            return f"The program {self.program.name} ended on {self.program.end_time:%Y-%m-%d}."
         if self.status != self.Status.ACTIVE:
             return f"The program instance is {self.status}; enrollments need an active instance."
         if self.start_date and now < self.start_date:

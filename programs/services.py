@@ -156,6 +156,18 @@ def program_create(*, data: ProgramData, actor: Any = None) -> Program:
     return program
 
 
+def program_foreign_instance_orgs(*, program: Program, organization_id: str | None) -> list[str]:
+    """Names of other organizations that run instances of this program."""
+    if program.pk is None:
+        return []
+    foreign = (
+        program.instances.exclude(workspace__organization_id=organization_id)
+        .values_list("workspace__organization__name", flat=True)
+        .distinct()
+    )
+    return sorted(foreign)
+
+
 @transaction.atomic
 def program_update(*, program: Program, data: ProgramData, actor: Any = None) -> Program:
     """Apply the given fields to the locked row. Making a program private is refused while
@@ -170,12 +182,9 @@ def program_update(*, program: Program, data: ProgramData, actor: Any = None) ->
         program.organization = None
     _check_visibility(program)
     if program.visibility == Program.Visibility.PRIVATE:
-        foreign = (
-            program.instances.exclude(workspace__organization_id=program.organization_id)
-            .values("workspace__organization__name")
-            .distinct()
+        names = program_foreign_instance_orgs(
+            program=program, organization_id=program.organization_id
         )
-        names = sorted(row["workspace__organization__name"] for row in foreign)
         if names:
             raise ConflictError(
                 "Other organizations run instances of this program, so it cannot be private to "

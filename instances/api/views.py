@@ -70,14 +70,24 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
                 "Name the program with programSlug (or programId).",
                 details={"programSlug": ["This field is required."]},
             )
-        program = program_get_visible(
-            workspace=self.tenant.workspace, slug=slug, program_id=program_id
-        )
-        if program is None:
-            field = "programSlug" if slug else "programId"
+        workspace = self.tenant.workspace
+        program = program_get_visible(workspace=workspace, slug=slug or None) if slug else None
+        if slug and program is None:
             raise DomainValidationError(
-                f"No program {slug or program_id!r} is available to this workspace.",
-                details={field: ["No such program."]},
+                f"No program {slug!r} is available to this workspace.",
+                details={"programSlug": ["No such program."]},
+            )
+        if program_id and program is None:
+            program = program_get_visible(workspace=workspace, program_id=program_id)
+            if program is None:
+                raise DomainValidationError(
+                    f"No program {program_id!r} is available to this workspace.",
+                    details={"programId": ["No such program."]},
+                )
+        if program_id and program.pk != program_id:
+            raise DomainValidationError(
+                "programSlug and programId name different programs; send one of them.",
+                details={"programId": ["Does not match programSlug."]},
             )
         return create_instance_response(self, serializer, program)
 

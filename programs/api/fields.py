@@ -14,13 +14,15 @@ def parse_date_or_datetime(raw: str, *, end_of_day: bool = False) -> dt.datetime
     or its last second for an end date (so `endDate: 2025-12-31` includes the 31st)."""
     raw = raw.strip()
     try:
-        value = parse_datetime(raw)
-        if value is None:
+        if len(raw) == 10:
             day = parse_date(raw)
             if day is None:
                 return None
             clock = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
             return dt.datetime.combine(day, clock, tzinfo=dt.UTC)
+        value = parse_datetime(raw)
+        if value is None:
+            return None
     except ValueError:
         return None
     if timezone.is_naive(value):

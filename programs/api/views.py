@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
@@ -56,6 +57,16 @@ class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
     read_scope = scope_names.PROGRAMS_READ
     write_scope = scope_names.PROGRAMS_ADMIN
     action_scopes = {"instances": scope_names.INSTANCES_WRITE}
+
+    def get_object(self):
+        """By slug (the contract's `{programSlug}`), or by id for clients that hold one."""
+        queryset = self.filter_queryset(self.get_queryset())
+        value = self.kwargs[self.lookup_url_kwarg]
+        program = queryset.filter(slug=value).first() or queryset.filter(pk=value).first()
+        if program is None:
+            raise NotFound("No such program.")
+        self.check_object_permissions(self.request, program)
+        return program
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
