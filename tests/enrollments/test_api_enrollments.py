@@ -610,3 +610,17 @@ def test_excluded_program_statuses_and_instance_slugs(
         api, excluding, {"identificationType": "customerId", "customerId": customer.pk}
     )
     assert response.status_code == (409 if refused else 201), response.content
+
+
+def test_filters_never_reach_another_workspace(api, workspace, other_workspace):
+    theirs = EnrollmentFactory(workspace=other_workspace, tags=["shared"], reference_id="R")
+    EnrollmentFactory(workspace=workspace, tags=["shared"], reference_id="R")
+    for query in (
+        {"customerId": theirs.customer_id},
+        {"programInstanceId": theirs.program_instance_id},
+        {"email": theirs.email},
+    ):
+        assert api.get("/api/v1/enrollments", query).json()["totalItems"] == 0, query
+    for query in ({"tag": "shared"}, {"referenceId": "R"}, {"search": theirs.last_name}):
+        ids = {e["id"] for e in api.get("/api/v1/enrollments", query).json()["data"]}
+        assert theirs.pk not in ids, query
