@@ -2,6 +2,7 @@
 
 from django import forms
 
+from dashboard.forms.base import DashboardForm
 from dashboard.forms.instances import split_list
 from enrollments.models import EnrollmentStatus
 
@@ -13,7 +14,7 @@ REASON_REQUIRED = {
 }
 
 
-class EnrollmentEditForm(forms.Form):
+class EnrollmentEditForm(DashboardForm):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
     email = forms.EmailField(label="Email", max_length=254)
@@ -56,7 +57,7 @@ class EnrollmentEditForm(forms.Form):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(DashboardForm):
     to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
     reason = forms.CharField(
         label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -77,7 +78,7 @@ BULK_ACTIONS = [
 ]
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(DashboardForm):
     action = forms.ChoiceField(label="Action", choices=BULK_ACTIONS)
     reason = forms.CharField(label="Reason", required=False, max_length=2000)
     ids = forms.MultipleChoiceField(label="Enrollments")  # choices: the ids posted, checked below

@@ -6,6 +6,7 @@ import re
 from django import forms
 
 from config.states import US_STATES
+from dashboard.forms.base import DashboardForm
 from instances.formconfig import ALWAYS_ASKED, FORM_FIELDS, LIMITS
 
 _SPLIT = re.compile(r"[\s,;]+")
@@ -15,7 +16,7 @@ def split_list(text: str) -> list[str]:
     return [item for item in _SPLIT.split(text or "") if item]
 
 
-class InstanceForm(forms.Form):
+class InstanceForm(DashboardForm):
     name = forms.CharField(label="Name", max_length=200)
     slug = forms.SlugField(
         label="Slug",
@@ -65,7 +66,7 @@ class InstanceCreateForm(InstanceForm):
         self.order_fields(["program", *[n for n in self.fields if n != "program"]])
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(DashboardForm):
     """The rule keys of instances.eligibility, one input each; `mode` picks none/text/rules."""
 
     MODES = [
@@ -168,7 +169,7 @@ class EligibilityForm(forms.Form):
         return self.API_KEYS.get(tail) if tail else None
 
 
-class FormFieldRowForm(forms.Form):
+class FormFieldRowForm(DashboardForm):
     """One row of the enrollment-form editor: a known form field (instances.formconfig)."""
 
     name = forms.CharField(widget=forms.HiddenInput)
@@ -242,7 +243,7 @@ def formset_initial(form_config) -> list[dict]:
     return rows
 
 
-class FormConfigForm(forms.Form):
+class FormConfigForm(DashboardForm):
     """The rest of formConfig: branding, texts and notification switches."""
 
     brand_color = forms.CharField(

@@ -2,18 +2,19 @@ from django import forms
 
 from accounts import scopes as scope_names
 from accounts.models import Membership
+from dashboard.forms.base import DashboardForm
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(DashboardForm):
     email = forms.EmailField(label="Email", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices, initial="viewer")
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(DashboardForm):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
 
 
-class ApiKeyCreateForm(forms.Form):
+class ApiKeyCreateForm(DashboardForm):
     name = forms.CharField(label="Name", max_length=200)
     full = forms.BooleanField(
         label="Full key (every scope you hold)",

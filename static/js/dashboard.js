@@ -27,7 +27,7 @@
     else if (event.key === "r" && row) { var f = row.querySelector("[data-reject-reason]"); if (f) { f.focus(); event.preventDefault(); } }
   });
   // After a row is decided (htmx swapped it), move the focus to the next one.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (target && target.matches && target.matches("[data-review-row]")) {
       var next = rows()[0];
@@ -41,4 +41,17 @@
       document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = event.target.checked; });
     }
   });
+
+  // Instance editor: show only the inputs of the chosen eligibility mode (all stay in the form).
+  function syncMode() {
+    var chosen = document.querySelector("input[name='rules-mode']:checked");
+    if (!chosen) return;
+    document.querySelectorAll("[data-mode]").forEach(function (section) {
+      section.hidden = section.getAttribute("data-mode") !== chosen.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "rules-mode") syncMode();
+  });
+  document.addEventListener("DOMContentLoaded", syncMode);
 })();

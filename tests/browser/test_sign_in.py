@@ -16,6 +16,5 @@ def test_sign_in_and_out(live_server, page, signed_in, shoot):
     signed_in(role="admin")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-    shoot(page, "02-overview")
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
