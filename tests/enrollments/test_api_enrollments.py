@@ -100,6 +100,28 @@ class TestEnrollmentAPI(APIViewTests):
         assert not Enrollment.objects.filter(pk=obj.pk).exists()
 
 
+class TestInstanceEnrollmentAPI(APIViewTests):
+    """`/programInstances/{instanceId}/enrollments` (list and create) through the same base."""
+
+    read_scope = "enrollments:read"
+    write_scope = "enrollments:write"
+    actions = {"list", "create"}
+    list_query_budget = 7
+
+    @pytest.fixture(autouse=True)
+    def _instance(self, workspace):
+        self.instance = ProgramInstanceFactory(workspace=workspace)
+        self.path = f"/api/v1/programInstances/{self.instance.pk}/enrollments"
+
+    def make(self, workspace):
+        if workspace.pk == self.instance.workspace_id:
+            return EnrollmentFactory(workspace=workspace, program_instance=self.instance)
+        return EnrollmentFactory(workspace=workspace)
+
+    def create_data(self, workspace):
+        return dict(SPEC_EXAMPLE)
+
+
 # --- the spec example and the response shape ----------------------------------------------
 def test_spec_example_verbatim(api, instance):
     response = enroll(api, instance, SPEC_EXAMPLE)
