@@ -29,8 +29,11 @@ class CommaListField(forms.CharField):
         if self.allowed is not None:
             bad = [item for item in items if item not in self.allowed]
             if bad:
+                # Values go in params: django-filter %-formats the message (a literal "%"
+                # from the query string would otherwise break it).
                 raise forms.ValidationError(
-                    f"Unknown value(s) {', '.join(bad)}; use any of {', '.join(self.allowed)}."
+                    "Unknown value(s) %(bad)s; use any of %(allowed)s.",
+                    params={"bad": ", ".join(bad), "allowed": ", ".join(self.allowed)},
                 )
         return items
 
@@ -53,14 +56,15 @@ class CommaListFilter(django_filters.Filter):
 class DateTimeOrDateField(forms.DateTimeField):
     """ISO 8601 datetimes (with zone) or plain dates (midnight, in the server's zone)."""
 
-    input_formats = ["iso-8601", "%Y-%m-%d"]
+    input_formats = ["%Y-%m-%d"]  # ISO 8601 datetimes are parsed before these
 
     def to_python(self, value):
         try:
             return super().to_python(value)
         except forms.ValidationError:
             raise forms.ValidationError(
-                f"Not a date or ISO 8601 datetime: {value!r} (e.g. 2025-01-01T00:00:00Z)."
+                "Not a date or ISO 8601 datetime: %(value)r (e.g. 2025-01-01T00:00:00Z).",
+                params={"value": value},
             ) from None
 
 
