@@ -183,6 +183,8 @@ class EnrollmentViewSet(ScopedModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
+        if request.data:
+            raise ValidationError({"nonFieldErrors": ["This endpoint takes no body."]})
         enrollment, result = services.enrollment_evaluate(
             enrollment=self.get_object(), actor=self.tenant
         )

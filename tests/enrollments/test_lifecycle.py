@@ -415,3 +415,13 @@ def test_parallel_duplicate_enrollments_create_one(api_client_for, workspace):
         thread.join()
     assert sorted(statuses) == [201] + [409] * 4
     assert Enrollment.objects.filter(program_instance=instance).count() == 1
+
+
+def test_evaluate_takes_no_body(api, workspace):
+    enrollment = _enrollment_in(workspace, "candidate")
+    response = api.post(
+        f"/api/v1/enrollments/{enrollment.pk}/evaluate", {"force": True}, format="json"
+    )
+    assert response.status_code == 400
+    enrollment.refresh_from_db()
+    assert enrollment.status == "candidate"
