@@ -1,4 +1,5 @@
-"""Puts the signed-in user's current workspace and memberships into every dashboard template."""
+"""Puts the signed-in user's current workspace, memberships and what their role may do into every
+dashboard template (also error pages, which are not rendered by the dashboard's views)."""
 
 from accounts.tenancy import get_tenant
 
@@ -11,4 +12,10 @@ def workspace(request):
     tenant = get_tenant(request)
     if tenant is None:
         return {"tenant": None, "memberships": []}
-    return {"tenant": tenant, "memberships": tenant.extra.get("memberships", [])}
+    from dashboard.mixins import permissions_for
+
+    return {
+        "tenant": tenant,
+        "memberships": tenant.extra.get("memberships", []),
+        "perms_ui": permissions_for(tenant),
+    }
