@@ -4,6 +4,7 @@ workspace-scoped base (events never leak across workspaces)."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
@@ -147,8 +148,6 @@ class WebhookViewSet(ScopedModelViewSet):
     def deliveries(self, request, pk=None):
         wanted = request.query_params.get("status") or None
         if wanted is not None and wanted not in WebhookDelivery.Status.values:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError(
                 {"status": [f"Must be one of {', '.join(WebhookDelivery.Status.values)}."]}
             )
@@ -194,5 +193,10 @@ class WebhookViewSet(ScopedModelViewSet):
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
     def _check_empty_body(self, request):
-        data = request.data if isinstance(request.data, dict) else {}
+        """These actions take no body; anything in one is a 400, never silently ignored."""
+        data = request.data
+        if not isinstance(data, dict):
+            if data in (None, "", [], b""):
+                return
+            raise ValidationError({"nonFieldErrors": ["This action takes no body (or {})."]})
         EmptyBodySerializer(data=data).is_valid(raise_exception=True)

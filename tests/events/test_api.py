@@ -188,6 +188,23 @@ def test_actions_reject_unknown_body_fields(api, workspace):
     assert "bogus" in response.json()["message"]
 
 
+def test_actions_reject_a_non_object_body(api, workspace):
+    endpoint, _ = webhook_create(workspace=workspace, url="http://127.0.0.1:9/h")
+    response = api.post(f"/api/v1/webhooks/{endpoint.pk}/rotateSecret", [1], format="json")
+    assert response.status_code == 400
+    assert "no body" in response.json()["message"]
+
+
+def test_create_disabled(api):
+    response = api.post(
+        "/api/v1/webhooks", {"url": "http://127.0.0.1:9/h", "enabled": False}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["enabled"] is False
+    assert response.json()["secret"].startswith("whsec_")
+    assert WebhookEndpoint.objects.get(pk=response.json()["id"]).enabled is False
+
+
 def test_test_message_reaches_the_receiver(api, workspace, httpserver, run_worker):
     httpserver.expect_request("/hook").respond_with_data("ok")
     created = api.post("/api/v1/webhooks", {"url": httpserver.url_for("/hook")}, format="json")
