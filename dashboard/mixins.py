@@ -7,10 +7,12 @@ the session), refuses a page whose scope the member's role lacks (403), and give
 view reaches workspace data. Another workspace's object is therefore a 404, never a 403.
 """
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant, get_tenant
@@ -27,6 +29,13 @@ class WorkspaceViewMixin(LoginRequiredMixin):
     write_scope: str | None = None
     min_role: str | None = None
     tenant: Tenant
+
+    def handle_no_permission(self):
+        # An htmx request would follow the login redirect and swap the login page into a table
+        # row; tell htmx to load the login page as a whole page instead.
+        if getattr(self.request, "htmx", False) and not self.request.user.is_authenticated:
+            return HttpResponseClientRedirect(f"{resolve_url(settings.LOGIN_URL)}?next=/")
+        return super().handle_no_permission()
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

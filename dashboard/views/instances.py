@@ -226,6 +226,9 @@ class InstanceCreateView(InstanceEditorMixin, TemplateView):
 class InstanceEditView(InstanceEditorMixin, TemplateView):
     def get(self, request, pk):
         instance = self.get_instance()
+        if instance.is_read_only:
+            messages.error(request, "This instance is archived and read-only; restore it first.")
+            return redirect("dashboard:instance-detail", pk=instance.pk)
         return self.render_forms(self.build_forms(instance=instance), instance=instance)
 
     def post(self, request, pk):

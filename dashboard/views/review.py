@@ -71,6 +71,7 @@ class ReviewDecideView(ReviewMixin, TemplateView):
         enrollment = self.scoped_get(
             self.scoped(Enrollment).select_related("program_instance"), pk=pk
         )
+        submitted_at = self.queue().filter(pk=pk).values_list("submitted_at", flat=True).first()
         decision = request.POST.get("decision", "")
         reason = request.POST.get("reason", "").strip()
         error = None
@@ -95,6 +96,7 @@ class ReviewDecideView(ReviewMixin, TemplateView):
                 )
             return redirect("dashboard:review-queue")
         # htmx swaps this row only; errors keep the row open with the message next to it.
+        enrollment.submitted_at = submitted_at
         return self.render_to_response(
             self.get_context_data(e=enrollment, error=error, decided=None if error else decision)
         )

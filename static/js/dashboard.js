@@ -54,4 +54,27 @@
     if (event.target.name === "rules-mode") syncMode();
   });
   document.addEventListener("DOMContentLoaded", syncMode);
+
+  // An htmx request that failed (server error, lost connection, no permission) says so.
+  function announce(text) {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    box.innerHTML = "";
+    var list = document.createElement("ul");
+    list.className = "messages";
+    var item = document.createElement("li");
+    item.className = "error";
+    item.textContent = text;
+    list.appendChild(item);
+    box.appendChild(list);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    announce(status === 403 ? "Your role does not allow this." :
+             status === 404 ? "Not found: it may have been removed. Reload the page." :
+             "Something went wrong (" + status + "). Reload the page and try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    announce("The server could not be reached. Check your connection and try again.");
+  });
 })();

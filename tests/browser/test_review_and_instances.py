@@ -70,8 +70,11 @@ def test_create_instance_from_catalog(live_server, page, signed_in, workspace, s
 
 def test_pages_fit_a_phone(live_server, page, signed_in, workspace, shoot):
     instance = ProgramInstanceFactory(workspace=workspace, name="Thermostat Rewards")
-    for status in ("candidate", "eligible", "submitted", "approved"):
-        EnrollmentFactory(workspace=workspace, program_instance=instance, status=status)
+    rows = {
+        status: EnrollmentFactory(workspace=workspace, program_instance=instance, status=status)
+        for status in ("candidate", "eligible", "submitted", "approved")
+    }
+    submitted = rows["submitted"]
     signed_in(role="admin")
     page.set_viewport_size({"width": 390, "height": 844})
     for path, name in (("/", "08-phone-overview"), ("/enrollments/", "09-phone-enrollments")):
@@ -85,3 +88,8 @@ def test_pages_fit_a_phone(live_server, page, signed_in, workspace, shoot):
     shoot(page, "02-overview")
     page.goto(f"{live_server.url}/enrollments/")
     shoot(page, "10-enrollments")
+    page.get_by_role("link", name=submitted.first_name + " " + submitted.last_name).click()
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    shoot(page, "11-enrollment-detail")
+    page.goto(f"{live_server.url}/settings/api-keys/")
+    shoot(page, "12-api-keys")

@@ -271,3 +271,12 @@ def test_operator_cannot_change_instance_status(dash, workspace):
     assert response.status_code == 403
     instance.refresh_from_db()
     assert instance.status == "active"
+
+
+def test_archived_instance_edit_redirects_to_detail(dash, workspace):
+    instance = ProgramInstanceFactory(workspace=workspace)
+    client = dash(role="admin")
+    client.post(f"/instances/{instance.pk}/status/", {"action": "archive"})
+    response = client.get(f"/instances/{instance.pk}/edit/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/instances/{instance.pk}/"

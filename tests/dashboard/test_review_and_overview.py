@@ -127,3 +127,22 @@ def test_overview_constant_queries(dash, workspace, django_assert_max_num_querie
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+def test_expired_session_on_htmx_asks_for_a_full_page_login(workspace, instance):
+    from django.test import Client
+
+    enrollment = submitted(workspace, instance)
+    response = Client().post(
+        f"/review/{enrollment.pk}/", {"decision": "approved"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_decided_row_keeps_submission_time(dash, workspace, instance):
+    enrollment = submitted(workspace, instance)
+    response = dash(role="admin").post(
+        f"/review/{enrollment.pk}/", {"decision": "approved"}, HTTP_HX_REQUEST="true"
+    )
+    assert "ago</time>" in response.content.decode()
