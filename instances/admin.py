@@ -94,7 +94,14 @@ class ProgramInstanceAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
         "criteria_version",
         "created_at",
     ]
-    list_filter = ["status", "program__type", "program", "workspace__organization"]
+    # Related filters list only values of the rows this user may see (tenancy: no other
+    # organization's private program or name in the sidebar).
+    list_filter = [
+        "status",
+        "program__type",
+        ("program", admin.RelatedOnlyFieldListFilter),
+        ("workspace", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "slug", "description", "program__name", "program__slug"]
     list_select_related = ["program", "workspace__organization"]
     date_hierarchy = "created_at"

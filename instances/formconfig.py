@@ -40,7 +40,7 @@ FORM_FIELDS = (*ALWAYS_ASKED, *OPTIONAL_FIELDS)
 TOP_LEVEL_KEYS = ("fields", "brandColor", "introText", "successMessage", "notifications")
 FIELD_KEYS = ("name", "required", "label", "helpText")
 NOTIFICATION_KEYS = ("customer", "staff")
-NOTIFICATION_DEFAULTS = {"customer": True, "staff": False}
+NOTIFICATION_DEFAULTS = {"customer": True, "staff": True}
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 LIMITS = {"label": 120, "helpText": 500, "introText": 2000, "successMessage": 2000}
 
@@ -79,8 +79,8 @@ FORM_CONFIG_SCHEMA: dict[str, Any] = {
                 },
                 "staff": {
                     "type": "boolean",
-                    "default": False,
-                    "description": "Email the workspace's staff on new enrollments.",
+                    "default": True,
+                    "description": "Email the workspace's staff when an enrollment awaits review.",
                 },
             },
         },

@@ -49,7 +49,7 @@ class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
     is 404 here; staff manage those in the Django admin.
     """
 
-    queryset = Program.objects.select_related(None)
+    queryset = Program.objects.all()
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilterSet
     lookup_field = "slug"

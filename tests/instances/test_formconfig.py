@@ -73,12 +73,12 @@ def test_fields_in_order_with_always_asked_first():
 
 
 def test_notification_defaults():
-    assert form_config_notifications(None) == {"customer": True, "staff": False}
+    assert form_config_notifications(None) == {"customer": True, "staff": True}
     assert form_config_notifications({"notifications": {"staff": True}}) == {
         "customer": True,
         "staff": True,
     }
     assert form_config_notifications({"notifications": {"customer": False}}) == {
         "customer": False,
-        "staff": False,
+        "staff": True,
     }

@@ -162,6 +162,9 @@ def test_staff_see_only_their_workspaces(staff_client, workspace, other_workspac
 
     listing = staff_client.get("/admin/instances/programinstance/").content.decode()
     assert "Mine instance" in listing and "Theirs instance" not in listing
+    # Sidebar filters offer nothing of the other organization.
+    assert theirs.program.name not in listing
+    assert other_workspace.organization.name not in listing
     assert (
         staff_client.get(f"/admin/instances/programinstance/{theirs.pk}/change/").status_code == 302
     )
