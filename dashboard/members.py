@@ -40,7 +40,7 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
     _check_owner_rule(tenant=tenant, old_role=None, new_role=role)
     user = User.objects.filter(email__iexact=email).order_by("date_joined").first()
     if user is None:
-        user = User(username=email.lower()[:150], email=email)
+        user = User(username=_free_username(email), email=email)
         # A random usable password, so that "Forgot your password?" lets them choose their own.
         user.set_password(secrets.token_urlsafe(32))
         user.save()
@@ -51,6 +51,16 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
             details={"email": ["Already a member."]},
         )
     return membership_set(user=user, workspace=workspace, role=role)
+
+
+def _free_username(email: str) -> str:
+    """The email as username, or the email with a number when someone already uses it."""
+    base = email.lower()[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 @transaction.atomic

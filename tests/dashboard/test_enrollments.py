@@ -246,3 +246,18 @@ def test_other_workspace_enrollment_is_404(dash, other_workspace):
     assert client.post(f"/review/{foreign.pk}/", {"decision": "approved"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "submitted"
+
+
+def test_csv_export_constant_queries(dash, workspace, instance, django_assert_max_num_queries):
+    client = dash(role="viewer")
+
+    def export():
+        return b"".join(client.get("/enrollments/export.csv").streaming_content)
+
+    make(workspace, instance, 2)
+    with django_assert_max_num_queries(15) as few:
+        export()
+    make(workspace, instance, 30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = export()
+    assert body.count(b"\n") == 33  # header + 32 rows

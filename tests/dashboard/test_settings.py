@@ -170,3 +170,22 @@ def test_api_keys_page_constant_queries(dash, workspace, django_assert_max_num_q
         make_api_key(workspace, name=f"more{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/settings/api-keys/")
+
+
+def test_add_member_whose_email_is_someone_elses_username(dash, workspace):
+    UserFactory(username="sam@example.com", email="")
+    response = dash(role="admin").post(
+        "/settings/members/", {"email": "sam@example.com", "role": "viewer"}
+    )
+    assert response.status_code == 302
+    member = Membership.objects.for_workspace(workspace).get(user__email="sam@example.com")
+    assert member.user.username == "sam@example.com-2"
+
+
+def test_api_key_expiry_in_the_past_is_a_field_error(dash):
+    response = dash(role="admin").post(
+        "/settings/api-keys/",
+        {"name": "Old", "scopes": ["events:read"], "expires_at": "2001-01-01T00:00"},
+    )
+    assert response.status_code == 400
+    assert 'id="id_expires_at_error"' in response.content.decode()
