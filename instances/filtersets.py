@@ -39,6 +39,9 @@ class ActiveOnField(forms.CharField):
         if not value:
             return None
         value = value.strip()
+        if "T" in value and " " in value:
+            # An unencoded `+02:00` offset arrives as a space in a query string.
+            value = value.replace(" ", "+")
         moment = parse_date_or_datetime(value)
         if moment is not None and len(value) == 10:
             # A bare date: the whole day.

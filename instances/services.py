@@ -131,7 +131,9 @@ def instance_create(
     _check_dates(fields.get("start_date"), fields.get("end_date"))
     wanted_slug = fields.pop("slug", None) or None
     for attempt in range(3):
-        slug = slug_unique_from(ProgramInstance, name=fields["name"], wanted=wanted_slug)
+        slug = slug_unique_from(
+            ProgramInstance, name=fields["name"], wanted=wanted_slug, fallback="instance"
+        )
         instance = ProgramInstance(
             workspace=workspace, program=program, slug=slug, status=status, **fields
         )

@@ -43,6 +43,10 @@ def program_states_normalize(states: Any) -> list[str]:
             'states must be a list of US two-letter codes, e.g. ["NY", "NJ"].',
             details={"states": ["Must be a list of strings."]},
         )
+    if any(not s.strip() for s in states):
+        raise DomainValidationError(
+            "states must not contain blank codes.", details={"states": ["Blank state code."]}
+        )
     codes: list[str] = []
     for raw in states:
         code = raw.strip().upper()
@@ -137,7 +141,9 @@ def program_create(*, data: ProgramData, actor: Any = None) -> Program:
             details={"organizationId": ["Only allowed for private programs."]},
         )
     for attempt in range(3):
-        slug = slug_unique_from(Program, name=fields["name"], wanted=wanted_slug)
+        slug = slug_unique_from(
+            Program, name=fields["name"], wanted=wanted_slug, fallback="program"
+        )
         program = Program(slug=slug, **fields)
         _check_visibility(program)
         try:

@@ -25,7 +25,9 @@ def slug_validate(slug: str, *, field: str = "slug") -> str:
     return slug
 
 
-def slug_unique_from(model: type[Model], *, name: str, wanted: str | None = None) -> str:
+def slug_unique_from(
+    model: type[Model], *, name: str, wanted: str | None = None, fallback: str = "item"
+) -> str:
     """The wanted slug if free (409 if taken), else a free slug derived from the name.
 
     Uniqueness is checked across the whole table on purpose (platform-wide, not per tenant):
@@ -40,7 +42,8 @@ def slug_unique_from(model: type[Model], *, name: str, wanted: str | None = None
                 details={"slug": [f"'{wanted}' is already in use."]},
             )
         return wanted
-    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-_") or "item"
+    # slugify keeps only ASCII letters and digits; a name without any falls back to `fallback`.
+    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-_") or fallback
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base

@@ -77,6 +77,8 @@ def _slugs(api, **params):
         ({"activeOn": "2025-03-01"}, {"always-open", "nyc-rebate"}),
         ({"activeOn": "2025-09-30"}, {"summer-2025", "always-open", "nyc-rebate"}),
         ({"activeOn": "2025-10-01T00:00:00Z"}, {"always-open", "nyc-rebate"}),
+        ({"activeOn": "2025-10-01T01:00:00+02:00"}, {"summer-2025", "always-open", "nyc-rebate"}),
+        ({"activeOn": "2025-10-01T01:00:00 02:00"}, {"summer-2025", "always-open", "nyc-rebate"}),
         ({"activeOn": "2024-06-01"}, {"always-open"}),
         ({"activeOn": "2025-07-04", "programSlug": "ca-dsgs"}, {"summer-2025", "always-open"}),
     ],

@@ -86,6 +86,8 @@ def test_organization_id_accepts_the_id(admin_api):
         ({"name": "X", "organizationId": "ORG"}, "organizationId"),
         ({"name": "X", "states": ["NY", "ZZ"]}, "states"),
         ({"name": "X", "states": "NY"}, "states"),
+        ({"name": "X", "states": ["NY", " "]}, "states"),
+        ({"name": "X", "states": None}, "states"),
         ({"name": "X", "type": "lottery"}, "type"),
         ({"name": "X", "visibility": "secret"}, "visibility"),
         ({"name": "X", "year": "twenty"}, "year"),
@@ -147,6 +149,11 @@ def test_slugs_generated_unique_and_stable(admin_api):
         "/api/v1/programs/peak-rewards-2025", {"slug": "peak-rewards-2025"}, format="json"
     )
     assert same.status_code == 200
+
+
+def test_slug_of_a_name_without_ascii_letters(admin_api):
+    assert admin_api.post("/api/v1/programs", {"name": "電力"}).json()["slug"] == "program"
+    assert admin_api.post("/api/v1/programs", {"name": "電力"}).json()["slug"] == "program-2"
 
 
 def test_end_time_accepts_a_date_meaning_end_of_day(admin_api):
