@@ -5,6 +5,8 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from instances.models import ProgramInstance
 from programs.api.fields import parse_date_or_datetime
@@ -53,6 +55,7 @@ class ActiveOnField(forms.CharField):
         return moment, moment
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CommaChoiceFilter(django_filters.CharFilter):
     field_class = CommaChoiceField
 

@@ -50,6 +50,7 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
     rules, form, dates and status."""
 
     queryset = ProgramInstance.objects.select_related("program", "workspace")
+    lookup_url_kwarg = "instanceId"
     serializer_class = ProgramInstanceSerializer
     filterset_class = ProgramInstanceFilterSet
     read_scope = scope_names.INSTANCES_READ
@@ -125,7 +126,7 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         "Evaluates every rule and writes nothing.",
     )
     @action(detail=True, methods=["post"], url_path="eligibility")
-    def eligibility(self, request, pk=None):
+    def eligibility(self, request, instanceId=None):
         instance = self.get_object()
         serializer = EligibilityCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
