@@ -183,6 +183,12 @@ def program_update(*, program: Program, data: ProgramData, actor: Any = None) ->
     slug_check_unchanged(program.slug, fields.pop("slug", None))
     for key, value in fields.items():
         setattr(program, key, value)
+    if program.visibility == Program.Visibility.PUBLIC and fields.get("organization"):
+        raise DomainValidationError(
+            "Only private programs belong to an organization; drop organizationId or set "
+            "visibility to private.",
+            details={"organizationId": ["Only allowed for private programs."]},
+        )
     if program.visibility == Program.Visibility.PUBLIC:
         # Public programs have no owner; switching to public drops it.
         program.organization = None

@@ -220,6 +220,12 @@ def test_making_a_program_private_is_refused_while_others_use_it(admin_api, othe
 
 def test_making_a_private_program_public_drops_its_owner(admin_api, workspace):
     ProgramFactory(slug="was-private", visibility="private", organization=workspace.organization)
+    both = admin_api.patch(
+        "/api/v1/programs/was-private",
+        {"visibility": "public", "organizationId": workspace.organization_id},
+    )
+    assert both.status_code == 400
+    assert "organizationId" in both.json()["details"]
     response = admin_api.patch("/api/v1/programs/was-private", {"visibility": "public"})
     assert response.status_code == 200
     assert response.json()["organizationId"] is None
