@@ -66,6 +66,30 @@ def _record(instance: ProgramInstance, type_: str, obj: dict | None = None) -> N
     )
 
 
+def _reject_nul(value: Any, path: str) -> None:
+    """PostgreSQL cannot store NUL characters in text or jsonb; refuse them with a 400."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise DomainValidationError(
+                f"{path} contains a NUL character, which cannot be stored.",
+                details={path: ["Contains a NUL character."]},
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key, path)
+            _reject_nul(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _reject_nul(item, f"{path}[{index}]")
+
+
+JSON_FIELD_NAMES = {
+    "eligibility_criteria": "eligibilityCriteria",
+    "form_config": "formConfig",
+    "metadata": "metadata",
+}
+
+
 def _validate(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS) - {"status"})
     if unknown:
@@ -78,6 +102,9 @@ def _validate(fields: dict[str, Any]) -> dict[str, Any]:
                 details={"name": ["This field may not be blank."]},
             )
         fields["name"] = name
+    for key, label in JSON_FIELD_NAMES.items():
+        if key in fields:
+            _reject_nul(fields[key], label)
     if "eligibility_criteria" in fields:
         fields["eligibility_criteria"] = validate_criteria(fields["eligibility_criteria"])
     if "form_config" in fields:

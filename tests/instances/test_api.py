@@ -344,3 +344,19 @@ def test_create_validation(api, workspace, body):
     response = api.post("/api/v1/programInstances", data, format="json")
     assert response.status_code == 400, response.content
     assert ProgramInstance.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"metadata": {"note": "a\x00b"}},
+        {"eligibilityCriteria": "a\x00b"},
+        {"eligibilityCriteria": {"deviceTypes": ["bat\x00tery"]}},
+        {"formConfig": {"introText": "a\x00b"}},
+        {"description": "a\x00b"},
+    ],
+)
+def test_nul_characters_are_400_on_every_database(api, workspace, body):
+    instance = ProgramInstanceFactory(workspace=workspace)
+    response = api.patch(f"/api/v1/programInstances/{instance.pk}", body, format="json")
+    assert response.status_code == 400, response.content

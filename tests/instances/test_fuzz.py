@@ -31,6 +31,8 @@ ATOMS = [
     "#0b6bcb",
     "x" * 600,
     "é",
+    "\x00",
+    "a\x00b",
 ]
 KEYS = [*RULE_KEYS, *TOP_LEVEL_KEYS, *FORM_FIELDS, "name", "required", "label", "customer", "x"]
 
@@ -96,6 +98,12 @@ def test_api_answers_400_not_500(api, workspace, seed):
             f"/api/v1/programInstances/{instance.pk}", {"formConfig": value}, format="json"
         )
         assert patched.status_code in (200, 400), patched.content
+        custom = api.patch(
+            f"/api/v1/programInstances/{instance.pk}",
+            {"customFields": {"k": value}, "description": rng.choice(["ok", "a\x00b"])},
+            format="json",
+        )
+        assert custom.status_code in (200, 400), custom.content
         body = value if isinstance(value, dict) else {"address": value}
         checked = api.post(
             f"/api/v1/programInstances/{instance.pk}/eligibility", body, format="json"
