@@ -360,3 +360,16 @@ def test_nul_characters_are_400_on_every_database(api, workspace, body):
     instance = ProgramInstanceFactory(workspace=workspace)
     response = api.patch(f"/api/v1/programInstances/{instance.pk}", body, format="json")
     assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/programInstances/a%00b",
+        "/api/v1/programs/a%00b",
+        "/api/v1/programs?search=a%00b",
+        "/api/v1/programInstances?programSlug=a%00b",
+    ],
+)
+def test_nul_in_paths_and_filters_is_not_a_500(api, path):
+    assert api.get(path).status_code in (400, 404)
