@@ -9,6 +9,7 @@ write the history and the event.
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -130,12 +131,13 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
     def post(self, request):
         form = BulkActionForm(request.POST, allowed_actions=allowed_bulk_actions(self.tenant))
         back = request.POST.get("back", "")
-        back = back if back.startswith("?") or back == "" else ""
+        # Only a query string of the list page (no other path, no header-breaking characters).
+        back = back if back.startswith("?") and not any(c in back for c in "\r\n\\") else ""
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect(f"{_list_url()}{back}")
+            return redirect(reverse("dashboard:enrollment-list") + back)
         action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
         # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
         found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
@@ -169,12 +171,6 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
             back=back,
         )
         return self.render_to_response(context)
-
-
-def _list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("dashboard:enrollment-list")
 
 
 class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):

@@ -128,3 +128,13 @@ def test_csrf_is_enforced_on_dashboard_posts(workspace):
     client.force_login(user)
     response = client.post("/settings/members/", {"email": "x@example.com", "role": "viewer"})
     assert response.status_code == 403
+
+
+def test_csrf_failure_page_explains(workspace):
+    user = UserFactory()
+    MembershipFactory(user=user, workspace=workspace, role="owner")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/settings/members/", {"email": "x@example.com", "role": "viewer"})
+    assert response.status_code == 403
+    assert "This form expired" in response.content.decode()

@@ -261,3 +261,15 @@ def test_csv_export_constant_queries(dash, workspace, instance, django_assert_ma
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = export()
     assert body.count(b"\n") == 33  # header + 32 rows
+
+
+def test_bulk_back_link_stays_on_the_list(dash, workspace, instance):
+    (enrollment,) = make(workspace, instance)
+    client = dash(role="operator")
+    response = client.post("/enrollments/bulk/", {"action": "evaluate", "back": "//evil.example/x"})
+    assert response["Location"] == "/enrollments/"
+    response = client.post(
+        "/enrollments/bulk/",
+        {"action": "evaluate", "ids": [enrollment.pk], "back": "?status=candidate"},
+    )
+    assert response.context["back"] == "?status=candidate"
