@@ -273,3 +273,14 @@ def test_bulk_back_link_stays_on_the_list(dash, workspace, instance):
         {"action": "evaluate", "ids": [enrollment.pk], "back": "?status=candidate"},
     )
     assert response.context["back"] == "?status=candidate"
+
+
+def test_more_filters_email_and_manufacturer(dash, workspace, instance):
+    (target,) = make(workspace, instance, manufacturer_slugs=["enphase"])
+    make(workspace, instance)
+    client = dash(role="viewer")
+    page = client.get(f"/enrollments/?email={target.email.upper()}")
+    assert [r.record.pk for r in page.context["table"].page.object_list] == [target.pk]
+    page = client.get("/enrollments/?manufacturer=enphase")
+    assert [r.record.pk for r in page.context["table"].page.object_list] == [target.pk]
+    assert '<details class="more-filters" open>' in page.content.decode()

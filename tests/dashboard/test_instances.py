@@ -280,3 +280,14 @@ def test_archived_instance_edit_redirects_to_detail(dash, workspace):
     response = client.get(f"/instances/{instance.pk}/edit/")
     assert response.status_code == 302
     assert response["Location"] == f"/instances/{instance.pk}/"
+
+
+def test_instances_pagination_keeps_filters(dash, workspace):
+    for i in range(27):
+        ProgramInstanceFactory(workspace=workspace, name=f"Wind {i:02d}")
+    client = dash(role="viewer")
+    first = client.get("/instances/?search=Wind").content.decode()
+    assert "Page 1 of 2" in first
+    assert "?search=Wind&amp;page=2" in first
+    second = client.get("/instances/?search=Wind&page=2")
+    assert len(second.context["instances"]) == 2
