@@ -25,6 +25,11 @@ urlpatterns = [
     path(
         "instances/<str:pk>/status/", instances.InstanceStatusView.as_view(), name="instance-status"
     ),
+    path(
+        "instances/<str:pk>/enrollments/new/",
+        enrollments.EnrollmentCreateView.as_view(),
+        name="enrollment-create",
+    ),
     # enrollments
     path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment-list"),
     path(

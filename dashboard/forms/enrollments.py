@@ -57,6 +57,15 @@ class EnrollmentEditForm(DashboardForm):
         return data
 
 
+class EnrollmentCreateForm(EnrollmentEditForm):
+    """The same fields; the person's name and email identify (or create) the customer."""
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        # Empty optional values are simply not given (the service fills them from the customer).
+        return {k: v for k, v in data.items() if v not in ("", None, [])}
+
+
 class TransitionForm(DashboardForm):
     to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
     reason = forms.CharField(

@@ -21,6 +21,7 @@ from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
     REASON_REQUIRED,
     BulkActionForm,
+    EnrollmentCreateForm,
     EnrollmentEditForm,
     TransitionForm,
 )
@@ -32,6 +33,7 @@ from enrollments.selectors import enrollment_history
 from enrollments.services import (
     enrollment_bulk_evaluate,
     enrollment_bulk_transition,
+    enrollment_create,
     enrollment_evaluate,
     enrollment_transition,
     enrollment_update,
@@ -297,3 +299,39 @@ class EnrollmentTransitionView(EnrollmentDetailView):
                 return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
         context = self.get_context_data(enrollment=enrollment, transition_form=form)
         return self.render_to_response(context, status=400)
+
+
+class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
+    """A new candidate enrollment of one instance, from a person's details (customerInfo:
+    the service reuses the workspace's customer with that email, or creates one)."""
+
+    template_name = "dashboard/enrollments/create.html"
+    read_scope = scope_names.ENROLLMENTS_WRITE
+    write_scope = scope_names.ENROLLMENTS_WRITE
+
+    def get_instance(self) -> ProgramInstance:
+        return self.scoped_get(self.scoped(ProgramInstance), pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        instance = self.get_instance()
+        return self.render_to_response(
+            self.get_context_data(instance=instance, form=EnrollmentCreateForm())
+        )
+
+    def post(self, request, pk):
+        instance = self.get_instance()
+        form = EnrollmentCreateForm(request.POST)
+        if form.is_valid():
+            data = {"identification_type": "customerInfo", **form.service_data()}
+            try:
+                enrollment = enrollment_create(
+                    workspace=self.workspace, instance=instance, data=data, actor=self.tenant
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, "Enrollment created as a candidate.")
+                return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
+        return self.render_to_response(
+            self.get_context_data(instance=instance, form=form), status=400
+        )

@@ -284,3 +284,28 @@ def test_more_filters_email_and_manufacturer(dash, workspace, instance):
     page = client.get("/enrollments/?manufacturer=enphase")
     assert [r.record.pk for r in page.context["table"].page.object_list] == [target.pk]
     assert '<details class="more-filters" open>' in page.content.decode()
+
+
+def test_create_enrollment_from_instance(dash, workspace, instance):
+    client = dash(role="operator")
+    assert "Add enrollment" in client.get(f"/instances/{instance.pk}/").content.decode()
+    data = {"first_name": "Nia", "last_name": "Lee", "email": "nia@example.com", "state": "ny"}
+    response = client.post(f"/instances/{instance.pk}/enrollments/new/", data)
+    assert response.status_code == 302
+    enrollment = instance.enrollments.get()
+    assert enrollment.status == "candidate" and enrollment.state == "NY"
+    again = client.post(f"/instances/{instance.pk}/enrollments/new/", data)
+    assert again.status_code == 400  # one open enrollment per customer and instance
+    assert 'role="alert"' in again.content.decode() or "errorlist" in again.content.decode()
+
+
+def test_create_enrollment_roles_and_tenancy(dash, workspace, instance, other_workspace):
+    assert dash(role="viewer").get(f"/instances/{instance.pk}/enrollments/new/").status_code == 403
+    foreign = ProgramInstanceFactory(workspace=other_workspace)
+    client = dash(role="owner")
+    response = client.post(
+        f"/instances/{foreign.pk}/enrollments/new/",
+        {"first_name": "A", "last_name": "B", "email": "a@example.com"},
+    )
+    assert response.status_code == 404
+    assert not foreign.enrollments.exists()
