@@ -27,7 +27,12 @@ from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
-from instances.services import instance_create, instance_set_status, instance_update
+from instances.services import (
+    instance_create,
+    instance_delete,
+    instance_set_status,
+    instance_update,
+)
 from programs.models import Program
 
 PER_PAGE = 25
@@ -246,7 +251,7 @@ class InstanceEditView(InstanceEditorMixin, TemplateView):
 
 
 class InstanceStatusView(InstanceMixin, TemplateView):
-    """POST action=activate|deactivate|archive."""
+    """POST action=activate|deactivate|archive, or delete (only without enrollments)."""
 
     read_scope = scope_names.INSTANCES_WRITE
     write_scope = scope_names.INSTANCES_WRITE
@@ -254,6 +259,14 @@ class InstanceStatusView(InstanceMixin, TemplateView):
 
     def post(self, request, pk):
         instance = self.get_instance()
+        if request.POST.get("action") == "delete":
+            try:
+                instance_delete(instance=instance, actor=self.tenant)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("dashboard:instance-detail", pk=instance.pk)
+            messages.success(request, f"Deleted “{instance.name}”.")
+            return redirect("dashboard:instance-list")
         action = STATUS_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
             messages.error(request, "Unknown action.")

@@ -291,3 +291,17 @@ def test_instances_pagination_keeps_filters(dash, workspace):
     assert "?search=Wind&amp;page=2" in first
     second = client.get("/instances/?search=Wind&page=2")
     assert len(second.context["instances"]) == 2
+
+
+def test_delete_only_without_enrollments(dash, workspace):
+    empty = ProgramInstanceFactory(workspace=workspace)
+    used = ProgramInstanceFactory(workspace=workspace)
+    EnrollmentFactory(workspace=workspace, program_instance=used)
+    client = dash(role="admin")
+    assert 'value="delete"' not in client.get(f"/instances/{used.pk}/").content.decode()
+    refused = client.post(f"/instances/{used.pk}/status/", {"action": "delete"}, follow=True)
+    assert "Archive it instead" in refused.content.decode()
+    assert ProgramInstance.objects.filter(pk=used.pk).exists()
+    response = client.post(f"/instances/{empty.pk}/status/", {"action": "delete"})
+    assert response["Location"] == "/instances/"
+    assert not ProgramInstance.objects.filter(pk=empty.pk).exists()
