@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 
 from instances.eligibility import EligibilitySubject
 from instances.models import ProgramInstance
-from programs.models import Program
 
 # Enrollments that count as "currently enrolled" for the `excludeProgramSlugs` rule: an
 # application in review or an approved participation (not candidates, rejections or exits).
@@ -19,19 +18,6 @@ def instance_list(*, workspace) -> QuerySet[ProgramInstance]:
 
 def instance_get(*, workspace, instance_id: str) -> ProgramInstance | None:
     return instance_list(workspace=workspace).filter(pk=instance_id).first()
-
-
-def program_get_visible(*, workspace, slug: str | None = None, program_id: str | None = None):
-    """A program the workspace may see, by slug or id; None for an unknown or invisible one
-    (another organization's private program is indistinguishable from a missing one)."""
-    queryset = Program.objects.for_workspace(workspace)
-    if slug:
-        queryset = queryset.filter(slug=slug)
-    if program_id:
-        queryset = queryset.filter(pk=program_id)
-    if not slug and not program_id:
-        return None
-    return queryset.first()
 
 
 def enrollments_available() -> bool:

@@ -19,9 +19,9 @@ from instances.selectors import (
     customer_enrolled_program_slugs,
     eligibility_subject_build,
     enrollments_available,
-    program_get_visible,
 )
 from instances.services import instance_create, instance_delete, instance_update
+from programs.selectors import program_get_visible
 
 
 def create_instance_response(view, serializer, program) -> Response:
