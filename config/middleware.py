@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 
 
@@ -19,3 +20,25 @@ class RequestIdMiddleware(MiddlewareMixin):
         if request_id:
             response["X-Request-Id"] = request_id
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or query string is refused with a 400 before any view runs.
+
+    PostgreSQL cannot compare text with U+0000, so such a lookup or filter would otherwise be a
+    500 on PostgreSQL and a 404 on SQLite.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            from config.api.errors import error_body
+
+            message = "The URL must not contain NUL (%00) characters."
+            if request.path.startswith("/api/"):
+                return JsonResponse(error_body("VALIDATION_ERROR", message), status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -27,8 +27,8 @@ class CommaChoiceField(forms.CharField):
         bad = [item for item in items if item not in self.valid]
         if bad:
             raise forms.ValidationError(
-                f"Unknown value(s) {', '.join(bad)}; use {', '.join(self.valid)} "
-                "(comma-separated for several)."
+                "Unknown value(s) %(bad)s; use %(valid)s (comma-separated for several).",
+                params={"bad": ", ".join(bad), "valid": ", ".join(self.valid)},
             )
         return items
 
@@ -50,7 +50,8 @@ class ActiveOnField(forms.CharField):
             return moment, moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
         if moment is None:
             raise forms.ValidationError(
-                f"Not a date or datetime: {value!r}. Use 2025-06-01 or 2025-06-01T12:00:00Z."
+                "Not a date or datetime: %(value)r. Use 2025-06-01 or 2025-06-01T12:00:00Z.",
+                params={"value": value},
             )
         return moment, moment
 

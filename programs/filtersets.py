@@ -20,8 +20,11 @@ class StateCodeField(forms.CharField):
             return value
         code = value.strip().upper()
         if code not in US_STATES:
+            # The value goes in params: django-filter %-formats messages, so a literal "%" in
+            # the query string would otherwise turn a 400 into a 500.
             raise forms.ValidationError(
-                f"Unknown US state code {value!r}; use a two-letter code such as NY."
+                "Unknown US state code %(value)r; use a two-letter code such as NY.",
+                params={"value": value},
             )
         return code
 
@@ -37,7 +40,9 @@ class StrictBooleanField(forms.ChoiceField):
         if isinstance(value, str):
             value = value.strip().lower()
         if value not in ("", None, "true", "false"):
-            raise forms.ValidationError(f"Must be true or false, got {value!r}.")
+            raise forms.ValidationError(
+                "Must be true or false, got %(value)r.", params={"value": value}
+            )
         value = super().clean(value)
         return None if value in ("", None) else value == "true"
 

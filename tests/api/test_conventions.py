@@ -120,3 +120,40 @@ def test_ids_are_cuids(api):
 def test_trailing_slash_is_optional(api):
     assert api.get("/api/v1/apiKeys/").status_code == 200
     assert api.get("/api/v1/me/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/apiKeys/a%00b",
+        "/api/v1/enrollments?search=a%00b",
+        "/api/v1/programs?state=%00",
+    ],
+)
+def test_nul_in_url_is_400(api, url):
+    body = _assert_error_shape(api.get(url), 400, "VALIDATION_ERROR")
+    assert "NUL" in body["message"]
+
+
+def test_nul_in_json_body_is_400(api):
+    response = api.post(
+        "/api/v1/apiKeys",
+        data='{"name": "bad\\u0000name"}',
+        content_type="application/json",
+    )
+    body = _assert_error_shape(response, 400, "VALIDATION_ERROR")
+    assert "NUL" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/programs?state=%25",
+        "/api/v1/programs?active=%25",
+        "/api/v1/programInstances?status=%25&activeOn=%25",
+        "/api/v1/enrollments?status=%25&createdAfter=%25",
+        "/api/v1/events?type=%25",
+    ],
+)
+def test_percent_in_filters_is_400_not_500(api, url):
+    _assert_error_shape(api.get(url), 400, "VALIDATION_ERROR")
