@@ -8,8 +8,7 @@
 - A webhook endpoint disabled by the worker: the workspace's owners and admins.
 
 Every email has a plain-text and an HTML part (templates/emails/), carrying the program
-instance's branding: its name, logo and brand colour (`formConfig.brandColor`,
-`formConfig.primaryColor` or `formConfig.theme.primaryColor`, when it is a plain colour).
+instance's branding: its name, logo and brand colour (`formConfig.brandColor`).
 """
 
 import logging
@@ -27,6 +26,7 @@ from events.services import (
     STAFF_NOTIFIED_STATUSES,
     enrollment_status_of,
 )
+from instances.formconfig import form_config_notifications
 from instances.models import ProgramInstance
 
 logger = logging.getLogger("gridprograms.notifications")
@@ -45,32 +45,20 @@ CUSTOMER_SUBJECTS = {
 
 
 def notification_switches(instance: ProgramInstance | None) -> dict[str, bool]:
-    config = (instance.form_config if instance else None) or {}
-    switches = config.get("notifications") if isinstance(config, dict) else None
-    switches = switches if isinstance(switches, dict) else {}
-    return {
-        "customer": switches.get("customer", True) is not False,
-        "staff": switches.get("staff", True) is not False,
-    }
+    """The instance's `formConfig.notifications` switches (validated on write; default on)."""
+    return form_config_notifications(instance.form_config if instance else None)
 
 
 def branding(instance: ProgramInstance | None) -> dict:
-    """Name, logo and a colour that is safe to put in a style attribute."""
+    """Name, logo and a colour that is safe to put in a style attribute.
+
+    `formConfig.brandColor` is validated as a hex colour on write; the regex here guards rows
+    written before that validation existed.
+    """
     config = (instance.form_config if instance else None) or {}
-    config = config if isinstance(config, dict) else {}
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    color = next(
-        (
-            c
-            for c in (
-                config.get("brandColor"),
-                config.get("primaryColor"),
-                theme.get("primaryColor"),
-            )
-            if isinstance(c, str) and _COLOR.match(c.strip())
-        ),
-        DEFAULT_BRAND_COLOR,
-    )
+    color = config.get("brandColor") if isinstance(config, dict) else None
+    if not (isinstance(color, str) and _COLOR.match(color.strip())):
+        color = DEFAULT_BRAND_COLOR
     return {
         "name": instance.name if instance else "GridPrograms",
         "logo_url": instance.logo_url if instance and instance.logo_url else "",
