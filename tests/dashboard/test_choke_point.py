@@ -63,3 +63,12 @@ def test_no_unscoped_queries_in_views_forms_and_tables():
             if re.search(r"\.objects\.(?!for_workspace\()", line):
                 offenders.append(f"{source.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_every_view_that_writes_declares_who_may():
+    """A POST handler without write_scope (or min_role) would be open to every member."""
+    for pattern in dashboard_patterns():
+        view_class = pattern.callback.view_class
+        if view_class in OUTSIDE_A_WORKSPACE or not hasattr(view_class, "post"):
+            continue
+        assert view_class.write_scope or view_class.min_role, pattern.name
