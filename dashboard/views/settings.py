@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from accounts import scopes as scope_names
+from accounts import services as members
 from accounts.models import ApiKey, Membership
 from accounts.services import api_key_create, api_key_revoke
 from config.errors import DomainError
-from dashboard import members
 from dashboard.forms.settings import ApiKeyCreateForm, MemberAddForm, MemberRoleForm
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error, permissions_for
 
