@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # The development defaults `make run` needs; every one can be overridden from the environment.
 RUN_ENV := DEBUG=$${DEBUG:-1} WEBHOOKS_ALLOW_PRIVATE_NETWORKS=$${WEBHOOKS_ALLOW_PRIVATE_NETWORKS:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
 
-.PHONY: help run test lint fmt migrate shell install demo worker ci
+.PHONY: help run test lint fmt migrate shell install demo worker ci bench
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on PORT=$(PORT) with the worker"
@@ -20,6 +20,7 @@ help:
 	@echo "make fmt      ruff fix + format"
 	@echo "make migrate  apply database migrations"
 	@echo "make shell    Django shell"
+	@echo "make bench    benchmarks (BENCH_DB=postgres://... BENCH_ARGS=--http); docs/benchmarks.md"
 
 $(PY):
 	@py=""; \
@@ -70,6 +71,12 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# On demand, never part of `make test`: seeds its own database (dropped and re-created).
+BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(PY) -m bench.run --db $(BENCH_DB) $(BENCH_ARGS)
 
 shell: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py shell

@@ -6,6 +6,7 @@ enrollment_get(*, workspace, enrollment_id: str) -> Enrollment          (NotFoun
 enrollment_history(*, enrollment) -> QuerySet[EnrollmentStatusChange]   (oldest first)
 enrollment_status_counts(*, workspace, instance=None) -> dict[str, int] (every status)
 enrollment_eligibility_subject(*, enrollment) -> instances.eligibility.EligibilitySubject
+enrollment_eligibility_subject_many(*, enrollments) -> dict[str, EligibilitySubject] (one query)
 customer_list(*, workspace) / lead_list(*, workspace) -> QuerySet
 customer_get(*, workspace, customer_id) / lead_get(*, workspace, lead_id)  (NotFoundError)
 """
@@ -70,6 +71,44 @@ def enrollment_eligibility_subject(*, enrollment: Enrollment) -> EligibilitySubj
             enrolled_program_slugs(customer=enrollment.customer_id, exclude_pk=enrollment.pk)
         ),
     )
+
+
+def enrollment_eligibility_subject_many(
+    *, enrollments: list[Enrollment]
+) -> dict[str, EligibilitySubject]:
+    """`enrollment_eligibility_subject` of many enrollments with one query (bulk evaluation):
+    enrollment id → subject."""
+    from enrollments.models import ENROLLED_STATUSES
+
+    enrolled: dict[str, list[tuple[str, str, str]]] = {}
+    rows = (
+        Enrollment.objects.filter(
+            customer_id__in={e.customer_id for e in enrollments}, status__in=ENROLLED_STATUSES
+        )
+        .order_by()
+        .values_list(
+            "customer_id", "pk", "program_instance__program__slug", "program_instance__slug"
+        )
+    )
+    for customer_id, pk, program_slug, instance_slug in rows:
+        enrolled.setdefault(customer_id, []).append((pk, program_slug, instance_slug))
+    return {
+        e.pk: EligibilitySubject(
+            state=e.state,
+            postal_code=e.postal_code,
+            device_type=e.device_type,
+            manufacturers=tuple(e.manufacturer_slugs or ()),
+            capacity=e.device_capacity,
+            reference_id=e.reference_id,
+            enrolled_program_slugs=frozenset(
+                slug
+                for pk, *slugs in enrolled.get(e.customer_id, ())
+                if pk != e.pk
+                for slug in slugs
+            ),
+        )
+        for e in enrollments
+    }
 
 
 def customer_list(*, workspace):

@@ -1,5 +1,6 @@
 """The lifecycle: the one transition service, evaluation, and their bulk forms."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +25,13 @@ from enrollments.models import (
 from enrollments.services._common import (
     BulkResult,
     _lock,
+    _payload,
     _record,
     _refuse_read_only,
     _require_scope,
 )
-from instances.eligibility import EligibilityResult, evaluate
+from events.services import event_record_many
+from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate
 
 
 # --- enrollments: the lifecycle ---------------------------------------------------------------
@@ -58,8 +61,10 @@ def _apply_transition(
     reason: str,
     metadata: dict | None,
     start_date: datetime | None,
+    batch: "_Batch | None" = None,
 ) -> Enrollment:
-    """The transition on a row already locked by the caller's transaction."""
+    """The transition on a row already locked by the caller's transaction. With a `batch`
+    (bulk actions), the history row and the event are written later by `batch.flush()`."""
     if to not in locked.allowed_transitions:
         raise _refusal(locked, to)
     method = getattr(locked, Enrollment.TRANSITION_METHODS[to])
@@ -78,7 +83,7 @@ def _apply_transition(
         raise ConflictError(
             "The enrollment's status changed while this request ran; reload and retry."
         ) from None
-    EnrollmentStatusChange.objects.create(
+    change = EnrollmentStatusChange(
         workspace=locked.workspace,
         enrollment=locked,
         enrollment_ref=locked.pk,
@@ -92,7 +97,11 @@ def _apply_transition(
         actor_api_key=actor.api_key if actor else None,
         actor_label=(actor.actor_label if actor else "system")[:200],
     )
-    _record(locked, "enrollment.status_changed", previous_status=previous)
+    if batch is None:
+        change.save()
+        _record(locked, "enrollment.status_changed", previous_status=previous)
+    else:
+        batch.add(change, locked, previous)
     return locked
 
 
@@ -164,78 +173,179 @@ def enrollment_evaluate(
     _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
     with transaction.atomic():
         locked = _lock(enrollment)
-        _refuse_read_only(locked)
-        instance = locked.program_instance
-        if (
-            locked.status == EnrollmentStatus.INELIGIBLE
-            and EnrollmentStatus.CANDIDATE in locked.allowed_transitions
-        ):
-            _apply_transition(
-                locked,
-                to=EnrollmentStatus.CANDIDATE,
-                actor=actor,
-                reason=(
-                    "Eligibility criteria changed (version "
-                    f"{locked.evaluated_criteria_version} → {instance.criteria_version}); "
-                    "evaluating again."
-                ),
-                metadata=None,
-                start_date=None,
-            )
-        if locked.status != EnrollmentStatus.CANDIDATE:
-            allowed = locked.allowed_transitions
-            raise InvalidTransitionError(
-                f"Only candidate enrollments are evaluated; this one is {locked.status}.",
-                details={"allowed": allowed, "from": locked.status, "to": "eligible|ineligible"},
-            )
-        result = evaluate(
-            criteria=instance.eligibility_criteria,
-            subject=enrollment_eligibility_subject(enrollment=locked),
-        )
-        target = EnrollmentStatus.ELIGIBLE if result.eligible else EnrollmentStatus.INELIGIBLE
-        _apply_transition(
+        result = _evaluate_locked(
             locked,
-            to=target,
             actor=actor,
-            reason=result.reason,
-            metadata={
-                "evaluation": result.as_dict(),
-                "criteriaVersion": instance.criteria_version,
-            },
-            start_date=None,
+            subject_of=lambda row: enrollment_eligibility_subject(enrollment=row),
         )
     return locked, result
 
 
+def _evaluate_locked(
+    locked: Enrollment,
+    *,
+    actor: Tenant | None,
+    subject_of: Callable[[Enrollment], EligibilitySubject],
+    batch: "_Batch | None" = None,
+) -> EligibilityResult:
+    """`enrollment_evaluate` on a row the caller's transaction has locked. `subject_of(row)`
+    is what the rules look at (one query for one row; a lookup prepared for a whole batch)."""
+    _refuse_read_only(locked)
+    instance = locked.program_instance
+    if (
+        locked.status == EnrollmentStatus.INELIGIBLE
+        and EnrollmentStatus.CANDIDATE in locked.allowed_transitions
+    ):
+        _apply_transition(
+            locked,
+            to=EnrollmentStatus.CANDIDATE,
+            actor=actor,
+            reason=(
+                "Eligibility criteria changed (version "
+                f"{locked.evaluated_criteria_version} → {instance.criteria_version}); "
+                "evaluating again."
+            ),
+            metadata=None,
+            start_date=None,
+            batch=batch,
+        )
+        if batch is not None:
+            # The reopening's history row and event are written before the verdict's, so
+            # both keep their order (created_at) in the history and in the event log.
+            batch.flush()
+    if locked.status != EnrollmentStatus.CANDIDATE:
+        allowed = locked.allowed_transitions
+        raise InvalidTransitionError(
+            f"Only candidate enrollments are evaluated; this one is {locked.status}.",
+            details={"allowed": allowed, "from": locked.status, "to": "eligible|ineligible"},
+        )
+    result = evaluate(criteria=instance.eligibility_criteria, subject=subject_of(locked))
+    target = EnrollmentStatus.ELIGIBLE if result.eligible else EnrollmentStatus.INELIGIBLE
+    _apply_transition(
+        locked,
+        to=target,
+        actor=actor,
+        reason=result.reason,
+        metadata={
+            "evaluation": result.as_dict(),
+            "criteriaVersion": instance.criteria_version,
+        },
+        start_date=None,
+        batch=batch,
+    )
+    return result
+
+
 # --- bulk -------------------------------------------------------------------------------------
-def _bulk(enrollments, action) -> list[BulkResult]:
-    """Each row in its own transaction: one refusal never undoes the others."""
-    results = []
-    for enrollment in enrollments:
-        try:
-            message = action(enrollment)
-            results.append(BulkResult(enrollment.pk, True, message))
-        except DomainError as exc:
-            results.append(BulkResult(enrollment.pk, False, exc.message))
-    return results
+# Rows per transaction in bulk actions: bounds how long the row locks (and, on SQLite, the
+# database's write lock) are held while keeping the statements per row constant.
+BULK_CHUNK_SIZE = 200
+
+
+class _Batch:
+    """History rows and events of one bulk chunk, written with bulk SQL by `flush()`."""
+
+    def __init__(self) -> None:
+        self.changes: list[EnrollmentStatusChange] = []
+        self.events: dict[str, list[dict]] = {}
+        self.workspaces: dict[str, object] = {}
+
+    def add(self, change: EnrollmentStatusChange, enrollment: Enrollment, previous: str) -> None:
+        self.changes.append(change)
+        self.workspaces[enrollment.workspace_id] = enrollment.workspace
+        self.events.setdefault(enrollment.workspace_id, []).append(
+            {
+                "type": "enrollment.status_changed",
+                "obj": _payload(enrollment),
+                "previous_status": previous,
+                "enrollment_id": enrollment.pk,
+                "program_instance_id": enrollment.program_instance_id,
+            }
+        )
+
+    def flush(self) -> None:
+        EnrollmentStatusChange.objects.bulk_create(self.changes)
+        for workspace_id, items in self.events.items():
+            event_record_many(workspace=self.workspaces[workspace_id], items=items)
+        self.__init__()
+
+
+def _bulk(enrollments, step, *, prepare=None) -> list[BulkResult]:
+    """Run `step(locked_row, batch)` on each enrollment, `BULK_CHUNK_SIZE` rows per transaction.
+
+    The rows of a chunk are locked with one query (in id order, so concurrent bulk actions
+    cannot deadlock); each row's refusal is decided before that row writes anything, so one
+    refusal never undoes the others; the history rows and events are bulk-inserted. Only the
+    status UPDATE stays per row: it goes through the model's `save()` (django-fsm's protected
+    field and its concurrency check), never a bulk update. `prepare(rows)` may return a context
+    (e.g. lookups for the whole chunk) passed to `step` as its third argument.
+    """
+    results: dict[str, BulkResult] = {}
+    ids = list(dict.fromkeys(e.pk for e in enrollments))
+    for start in range(0, len(ids), BULK_CHUNK_SIZE):
+        chunk = ids[start : start + BULK_CHUNK_SIZE]
+        with transaction.atomic():
+            locked = {
+                row.pk: row
+                for row in Enrollment.objects.select_for_update(of=("self",))
+                .select_related("program_instance", "workspace")
+                .filter(pk__in=chunk)
+                .order_by("pk")
+            }
+            context = prepare(list(locked.values())) if prepare else None
+            batch = _Batch()
+            for pk in chunk:
+                row = locked.get(pk)
+                if row is None:
+                    results[pk] = BulkResult(pk, False, "This enrollment no longer exists.")
+                    continue
+                try:
+                    results[pk] = BulkResult(pk, True, step(row, batch, context))
+                except DomainError as exc:
+                    results[pk] = BulkResult(pk, False, exc.message)
+            batch.flush()
+    return [results[e.pk] for e in enrollments]
 
 
 def enrollment_bulk_transition(
     *, enrollments, to: str, actor: Tenant | None, reason: str = ""
 ) -> list[BulkResult]:
-    """`enrollment_transition` for each enrollment; returns one BulkResult per row."""
+    """`enrollment_transition` for each enrollment; returns one BulkResult per row.
+
+    Statements: a constant per chunk of `BULK_CHUNK_SIZE` rows plus one UPDATE per moved row
+    (and the task backend's enqueue per webhook delivery or notification)."""
     _check_transition_request(to=to, actor=actor, start_date=None, metadata=None)
 
-    def move(enrollment):
-        enrollment_transition(enrollment=enrollment, to=to, actor=actor, reason=reason)
+    def move(row, batch, _context):
+        _refuse_read_only(row)
+        _apply_transition(
+            row,
+            to=to,
+            actor=actor,
+            reason=reason or "",
+            metadata=None,
+            start_date=None,
+            batch=batch,
+        )
         return f"Moved to {to}."
 
     return _bulk(enrollments, move)
 
 
 def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkResult]:
-    def run(enrollment):
-        evaluated, result = enrollment_evaluate(enrollment=enrollment, actor=actor)
-        return f"{evaluated.status}: {result.reason}"
+    """`enrollment_evaluate` for each enrollment (same statement counts as the bulk
+    transition: the customers' current enrollments are read once per chunk)."""
+    from enrollments.selectors import enrollment_eligibility_subject_many
 
-    return _bulk(enrollments, run)
+    def run(row, batch, subjects):
+        _require_scope(actor, scope_names.ENROLLMENTS_WRITE)  # a refusal per row, as before
+        result = _evaluate_locked(
+            row, actor=actor, subject_of=lambda locked: subjects[locked.pk], batch=batch
+        )
+        return f"{row.status}: {result.reason}"
+
+    return _bulk(
+        enrollments,
+        run,
+        prepare=lambda rows: enrollment_eligibility_subject_many(enrollments=rows),
+    )
