@@ -11,6 +11,7 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.datetimes import InRangeDateTimeMixin
 from enrollments.models import Customer, Enrollment, EnrollmentStatus, Lead
 
 
@@ -53,7 +54,7 @@ class CommaListFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
-class DateTimeOrDateField(forms.DateTimeField):
+class DateTimeOrDateField(InRangeDateTimeMixin, forms.DateTimeField):
     """ISO 8601 datetimes (with zone) or plain dates (midnight, in the server's zone)."""
 
     input_formats = ["%Y-%m-%d"]  # ISO 8601 datetimes are parsed before these
@@ -61,7 +62,9 @@ class DateTimeOrDateField(forms.DateTimeField):
     def to_python(self, value):
         try:
             return super().to_python(value)
-        except forms.ValidationError:
+        except forms.ValidationError as error:
+            if error.code == "out_of_range":
+                raise
             raise forms.ValidationError(
                 "Not a date or ISO 8601 datetime: %(value)r (e.g. 2025-01-01T00:00:00Z).",
                 params={"value": value},

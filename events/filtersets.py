@@ -2,7 +2,16 @@
 
 import django_filters
 
+from config.datetimes import InRangeDateTimeMixin
 from events.models import Event
+
+
+class InRangeIsoDateTimeField(InRangeDateTimeMixin, django_filters.fields.IsoDateTimeField):
+    pass
+
+
+class InRangeIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = InRangeIsoDateTimeField
 
 
 class EventFilterSet(django_filters.FilterSet):
@@ -13,7 +22,7 @@ class EventFilterSet(django_filters.FilterSet):
     programInstanceId = django_filters.CharFilter(
         field_name="program_instance_id", help_text="Events about this program instance."
     )
-    createdAfter = django_filters.IsoDateTimeFilter(
+    createdAfter = InRangeIsoDateTimeFilter(
         field_name="created_at",
         lookup_expr="gt",
         help_text="ISO 8601 date or datetime: events strictly after it.",

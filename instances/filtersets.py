@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from instances.models import ProgramInstance
-from programs.api.fields import parse_date_or_datetime
+from programs.api.fields import DateOutOfRangeError, parse_date_or_datetime
 
 
 class CommaChoiceField(forms.CharField):
@@ -44,7 +44,10 @@ class ActiveOnField(forms.CharField):
         if "T" in value and " " in value:
             # An unencoded `+02:00` offset arrives as a space in a query string.
             value = value.replace(" ", "+")
-        moment = parse_date_or_datetime(value)
+        try:
+            moment = parse_date_or_datetime(value)
+        except DateOutOfRangeError as error:
+            raise forms.ValidationError(str(error)) from None
         if moment is not None and len(value) == 10:
             # A bare date: the whole day.
             return moment, moment + dt.timedelta(days=1) - dt.timedelta(microseconds=1)

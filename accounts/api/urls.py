@@ -7,6 +7,6 @@ router = ApiRouter()
 router.register("apiKeys", ApiKeyViewSet, basename="apikey")
 
 urlpatterns = [
-    re_path(r"^me/?$", MeViewSet.as_view({"get": "list"}), name="me"),
+    re_path(r"^me/?$", MeViewSet.as_view({"get": "retrieve"}), name="me"),
     *router.urls,
 ]

@@ -16,8 +16,9 @@ def _ref(obj) -> dict:
 class MeViewSet(WorkspaceScopedViewSetMixin, viewsets.ViewSet):
     """Who the caller is: its workspace, organization and key (or dashboard user)."""
 
+    # `retrieve`, not `list`: the answer is one object, and the schema must say so.
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
-    def list(self, request):
+    def retrieve(self, request):
         tenant = self.tenant
         key = tenant.api_key
         body = {

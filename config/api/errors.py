@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -101,7 +102,10 @@ def exception_handler(exc, context):
     )
 
 
+@csrf_exempt
 def json_not_found(request, exception=None):
+    """Any unknown path under /api/v1. CSRF-exempt: otherwise a POST to a mistyped URL answered
+    Django's HTML CSRF page (403, or a 500 without collected static files) instead of this 404."""
     return JsonResponse(error_body("NOT_FOUND", "No such endpoint."), status=404)
 
 

@@ -10,6 +10,21 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
+# From this offset on, a page is found by its primary keys first (see `_deep_page`).
+DEEP_OFFSET = 1000
+
+
+def _deep_page(queryset, start: int, size: int) -> list:
+    """A deep page in two statements: the page's primary keys (the OFFSET walks only the
+    ordering index, an index-only scan, without reading the skipped rows or joining their
+    related rows), then those rows with their select_related/prefetch. Same rows, same order
+    as `queryset[start:start + size]`. At 100,000 enrollments this takes the last page from
+    ~740 ms to ~40 ms on PostgreSQL (docs/benchmarks.md)."""
+    pks = list(queryset.values_list("pk", flat=True)[start : start + size])
+    rows = {row.pk: row for row in queryset.filter(pk__in=pks)}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def _positive_int(request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
@@ -33,7 +48,9 @@ class PagePagination(BasePagination):
         start = (self.page - 1) * self.per_page
         if start >= self.total_items:
             return []
-        return list(queryset[start : start + self.per_page])
+        if start < DEEP_OFFSET or not hasattr(queryset, "values_list"):
+            return list(queryset[start : start + self.per_page])
+        return _deep_page(queryset, start, self.per_page)
 
     def get_paginated_response(self, data):
         return Response(
@@ -72,7 +89,10 @@ class PagePagination(BasePagination):
                 "name": "perPage",
                 "in": "query",
                 "required": False,
-                "description": "Items per page (default 20, at most 100).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                # No schema maximum: larger values are accepted and capped at 100 (the
+                # response's perPage says which was used), so the schema must not call them
+                # invalid.
+                "description": "Items per page (default 20); values above 100 are capped at 100.",
+                "schema": {"type": "integer", "minimum": 1},
             },
         ]

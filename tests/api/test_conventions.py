@@ -84,7 +84,7 @@ def _boom(request):
 def test_unhandled_error_is_500_with_request_id_and_no_internals(api, monkeypatch):
     from accounts.api import views
 
-    monkeypatch.setattr(views.MeViewSet, "list", lambda self, request: _boom(request))
+    monkeypatch.setattr(views.MeViewSet, "retrieve", lambda self, request: _boom(request))
     api.raise_request_exception = False
     response = api.get("/api/v1/me", HTTP_X_REQUEST_ID="req-123")
     body = _assert_error_shape(response, 500, "INTERNAL_ERROR")
