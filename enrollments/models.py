@@ -216,11 +216,18 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list order is (-created_at, -id): with `-id` in the index a page is read in
+        # index order (no sort step) and a deep page's OFFSET is an index-only scan.
         indexes = [
-            models.Index(fields=["workspace", "-created_at"], name="enr_ws_created_idx"),
-            models.Index(fields=["workspace", "status", "-created_at"], name="enr_ws_status_idx"),
+            models.Index(fields=["workspace", "-created_at", "-id"], name="enr_ws_created_id_idx"),
+            models.Index(
+                fields=["workspace", "status", "-created_at", "-id"], name="enr_ws_status_id_idx"
+            ),
             models.Index(
                 fields=["program_instance", "status", "-created_at"], name="enr_inst_status_idx"
+            ),
+            models.Index(
+                fields=["program_instance", "-created_at", "-id"], name="enr_inst_created_idx"
             ),
             models.Index(fields=["workspace", "email"], name="enr_ws_email_idx"),
             models.Index(fields=["workspace", "reference_id"], name="enr_ws_ref_idx"),

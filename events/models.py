@@ -46,9 +46,12 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # `-id` completes the list order: pages are read in index order, without a sort.
         indexes = [
-            models.Index(fields=["workspace", "-created_at"]),
-            models.Index(fields=["workspace", "type", "-created_at"]),
+            models.Index(fields=["workspace", "-created_at", "-id"], name="event_ws_created_idx"),
+            models.Index(
+                fields=["workspace", "type", "-created_at", "-id"], name="event_ws_type_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,7 +77,10 @@ class LeadViewSet(ScopedCreateListRetrieveUpdateViewSet):
 def _instance_of(tenant, instance_id: str, *, field: str | None = None) -> ProgramInstance:
     """The caller's instance; another workspace's id answers exactly like an unknown one."""
     instance = (
-        ProgramInstance.objects.for_workspace(tenant.workspace).filter(pk=instance_id).first()
+        ProgramInstance.objects.for_workspace(tenant.workspace)
+        .select_related("program")  # enrollment_create checks the program's dates
+        .filter(pk=instance_id)
+        .first()
     )
     if instance is None:
         if field:
