@@ -3,8 +3,11 @@
 Schemathesis turns the schema drf-spectacular generates into Hypothesis strategies: valid
 requests (positive mode) and requests that break the schema on purpose (negative mode: wrong
 types, missing or unknown fields, out-of-range numbers, odd strings). Each generated request
-is sent in process through Django's test client, once with a full key and once with a
-platform-admin key, against the demo data. The guarantees checked:
+is sent in process through Django's test client, the full key and the platform-admin key
+taking turns, against the demo data. A second walk sends fixed hostile values (edge dates,
+far offsets, huge numbers, odd strings) in every query parameter and body field.
+
+The guarantees checked:
 
 - no response is a 5xx;
 - every 4xx is JSON `{code, message, details}` with a non-empty message and an object details.
@@ -50,12 +53,16 @@ AUTH_HEADERS = {"authorization", "x-api-key"}
 
 
 @cache
-def _operations():
-    """Every operation of the schema, DELETEs last so they do not remove what others use."""
+def _raw_schema() -> dict:
     from drf_spectacular.generators import SchemaGenerator
 
-    raw = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
-    schema = schemathesis.openapi.from_dict(raw)
+    return json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+
+
+@cache
+def _operations():
+    """Every operation of the schema, DELETEs last so they do not remove what others use."""
+    schema = schemathesis.openapi.from_dict(_raw_schema())
     operations = [result.ok() for result in schema.get_all_operations()]
     return sorted(operations, key=lambda op: (op.method.upper() == "DELETE", op.path, op.method))
 
@@ -164,6 +171,8 @@ def _real_path_parameters(operation, ids) -> dict:
 
 
 def _fuzz(operation, strategy, examples, clients, failures):
+    sent = [0]
+
     @settings(HYPOTHESIS, max_examples=examples)
     @given(strategy)
     def run(case):
@@ -171,14 +180,16 @@ def _fuzz(operation, strategy, examples, clients, failures):
         kwargs = {"QUERY_STRING": _query_string(case.query)}
         if body is not None:
             kwargs.update(data=body, content_type=media_type)
-        for client in clients:
-            response = client.generic(case.method.upper(), case.formatted_path, **kwargs)
-            problem = _problem(response, case.method.upper())
-            if problem and len(failures) < 20:
-                failures.append(
-                    f"{case.method.upper()} {case.formatted_path}?{kwargs['QUERY_STRING']} "
-                    f"body={body[:200] if body else body!r} -> {problem}"
-                )
+        # The keys take turns (full, platform admin, ...): both see every operation.
+        client = clients[sent[0] % len(clients)]
+        sent[0] += 1
+        response = client.generic(case.method.upper(), case.formatted_path, **kwargs)
+        problem = _problem(response, case.method.upper())
+        if problem and len(failures) < 20:
+            failures.append(
+                f"{case.method.upper()} {case.formatted_path}?{kwargs['QUERY_STRING']} "
+                f"body={body[:200] if body else body!r} -> {problem}"
+            )
 
     run()
 
@@ -199,4 +210,100 @@ def test_every_operation_answers_without_5xx_and_with_the_error_shape(fuzz_world
         if real:
             strategy = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
             _fuzz(operation, strategy, EXAMPLES["negative_paths"], clients, failures)
+    assert not failures, "\n".join(failures)
+
+
+# Values that broke (or could break) parsers and databases: dates at the edges of what Python
+# and PostgreSQL hold, offsets PostgreSQL refuses, huge and negative numbers, odd strings.
+HOSTILE_DATES = [
+    "2025-02-30",
+    "2025-01-01T00:00:00",
+    "9999-12-31",
+    "9999-12-31T23:59:59-05:00",
+    "0001-01-01T00:00:00+05:00",
+    "2025-06-01T12:00:00+22:17",
+]
+HOSTILE = [
+    "",
+    "-1",
+    "99999999999999999999999",
+    "%",
+    "é\u202e😀",
+    "x" * 3000,
+    "9999-12-31T23:59:59-05:00",
+]
+HOSTILE_BODY_VALUES = [
+    None,
+    10**30,
+    1.5e308,
+    "x" * 3000,
+    [[[]]],
+    {"a": [{"b": None}]},
+    "9999-12-31T23:59:59-05:00",
+    "2025-06-01T12:00:00-19:05",
+]
+
+
+def _request_properties(operation: dict) -> list[str]:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    ref = content.get("schema", {}).get("$ref", "")
+    if not ref:
+        return []
+    component = _raw_schema()["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    return sorted(component.get("properties", {}))
+
+
+def test_hostile_values_in_every_query_parameter_and_body_field(fuzz_world):
+    """Every query parameter (plus an unknown and a repeated one) and every top-level body
+    field of every operation gets each hostile value once. The platform-admin key alone: it
+    holds every scope, so each request reaches validation (the walk above covers both keys)."""
+    ids, all_clients = fuzz_world
+    clients = all_clients[1:]
+    failures: list[str] = []
+    operations = sorted(
+        (
+            (method.upper(), path, operation)
+            for path, methods in _raw_schema()["paths"].items()
+            for method, operation in methods.items()
+        ),
+        key=lambda item: (item[0] == "DELETE", item[1], item[0]),
+    )
+
+    def send(method, path, query="", body=None):
+        kwargs = {"QUERY_STRING": query}
+        if body is not None:
+            kwargs.update(data=body, content_type="application/json")
+        for client in clients:
+            response = client.generic(method, path, **kwargs)
+            problem = _problem(response, method)
+            if problem and len(failures) < 20:
+                failures.append(f"{method} {path}?{query[:200]} body={body!r:.200} -> {problem}")
+
+    for method, template, operation in operations:
+        resource = template.removeprefix("/api/v1/").split("/")[0]
+        path = (
+            template.replace("{programSlug}", ids["programs"])
+            .replace("{instanceId}", ids["programInstances"])
+            .replace("{deliveryId}", ids["deliveries"])
+            .replace("{id}", ids[resource] if "{id}" in template else "")
+        )
+        if method == "DELETE":
+            send(method, path, urlencode({"unknownParam": "1"}))
+            continue
+        if method == "GET":
+            parameters = [p for p in operation.get("parameters", []) if p["in"] == "query"]
+            for parameter in [*parameters, {"name": "unknownParam", "schema": {}}]:
+                name = parameter["name"]
+                is_date = "date" in parameter["schema"].get("format", "") or name == "activeOn"
+                for value in [*HOSTILE, *(HOSTILE_DATES if is_date else [])]:
+                    send(method, path, urlencode({name: value}))
+                send(method, path, urlencode([(name, "1"), (name, "x")]))
+            send("HEAD", path)
+            send("OPTIONS", path)
+            continue
+        for name in _request_properties(operation):
+            for value in HOSTILE_BODY_VALUES:
+                send(method, path, body=json.dumps({name: value}))
+        for raw in ["", "null", "[]", "1", "{", '{"a":' * 40 + "1" + "}" * 40]:
+            send(method, path, body=raw)
     assert not failures, "\n".join(failures)

@@ -184,3 +184,17 @@ def test_schema_me_is_one_object(api):
     assert schema.get("type") != "array"
     assert "$ref" in schema
     assert isinstance(api.get("/api/v1/me").json(), dict)
+
+
+def test_schema_documents_the_error_responses(api):
+    """Was: only success codes, so the {code, message, details} body was undocumented."""
+    schema = _schema(api)
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == ERROR_KEYS
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "401" in responses, (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "415"} <= set(responses), (method, path)
