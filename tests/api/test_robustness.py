@@ -134,6 +134,20 @@ def test_json_nested_within_the_limit_reaches_the_serializer(api):
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        '{"email": "s@example.com", "firstName": "x", "metadata": {"k": "\\ud800"}}',
+        '{"email": "s@example.com", "firstName": "x", "metadata": {"\\udfff": 1}}',
+    ],
+)
+def test_unpaired_surrogates_in_json_are_400(api, raw):
+    """Was: UnicodeEncodeError (SQLite) or 'invalid input syntax for type json' (PostgreSQL)."""
+    response = api.post("/api/v1/customers/", raw, content_type="application/json")
+    body = _error(response, 400)
+    assert "surrogate" in body["message"]
+
+
+@pytest.mark.parametrize(
     ("content_type", "body"),
     [
         ("text/plain", "hello"),
