@@ -41,7 +41,7 @@ from tests.factories import make_api_key
 
 # Examples per operation and generation mode: positive and negative requests on real objects,
 # then negative requests whose path parameters are generated too.
-EXAMPLES = {"positive": 3, "negative": 5, "negative_paths": 2}
+EXAMPLES = {"positive": 2, "negative": 4, "negative_paths": 1}
 HYPOTHESIS = settings(
     derandomize=True,
     database=None,
@@ -238,7 +238,6 @@ HOSTILE_BODY_VALUES = [
     1.5e308,
     "x" * 3000,
     [[[]]],
-    {"a": [{"b": None}]},
     {"\udfff": "\ud800"},
     "9999-12-31T23:59:59-05:00",
     "2025-06-01T12:00:00-19:05",
