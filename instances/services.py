@@ -28,7 +28,7 @@ from instances.eligibility import validate_criteria
 from instances.formconfig import form_config_validate
 from instances.models import ProgramInstance
 from programs.models import Program
-from programs.slugs import slug_check_unchanged, slug_unique_from
+from programs.slugs import save_with_unique_slug, slug_check_unchanged
 
 EDITABLE_FIELDS = (
     "name",
@@ -157,25 +157,15 @@ def instance_create(
         )
     _check_dates(fields.get("start_date"), fields.get("end_date"))
     wanted_slug = fields.pop("slug", None) or None
-    for attempt in range(3):
-        slug = slug_unique_from(
-            ProgramInstance, name=fields["name"], wanted=wanted_slug, fallback="instance"
-        )
-        instance = ProgramInstance(
+    instance = save_with_unique_slug(
+        ProgramInstance,
+        lambda slug: ProgramInstance(
             workspace=workspace, program=program, slug=slug, status=status, **fields
-        )
-        try:
-            with transaction.atomic():
-                instance.save()
-        except IntegrityError:
-            # Another request took the slug between our check and our insert.
-            if wanted_slug or attempt == 2:
-                raise ConflictError(
-                    f"The slug '{slug}' is already in use.",
-                    details={"slug": [f"'{slug}' is already in use."]},
-                ) from None
-            continue
-        break
+        ),
+        name=fields["name"],
+        wanted=wanted_slug,
+        fallback="instance",
+    )
     _record(instance, "programInstance.created")
     return instance
 

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from accounts.models import Organization
 from config.errors import ConflictError, DomainValidationError
 from config.states import US_STATES
 from programs.models import Program, ProgramState
-from programs.slugs import slug_check_unchanged, slug_unique_from
+from programs.slugs import save_with_unique_slug, slug_check_unchanged
 
 _UNSET: Any = object()
 YEAR_RANGE = (1900, 2200)
@@ -140,24 +140,15 @@ def program_create(*, data: ProgramData, actor: Any = None) -> Program:
             "visibility to private.",
             details={"organizationId": ["Only allowed for private programs."]},
         )
-    for attempt in range(3):
-        slug = slug_unique_from(
-            Program, name=fields["name"], wanted=wanted_slug, fallback="program"
-        )
+
+    def build(slug: str) -> Program:
         program = Program(slug=slug, **fields)
         _check_visibility(program)
-        try:
-            with transaction.atomic():
-                program.save()
-        except IntegrityError:
-            # Another request took the slug between our check and our insert.
-            if wanted_slug or attempt == 2:
-                raise ConflictError(
-                    f"The slug '{slug}' is already in use.",
-                    details={"slug": [f"'{slug}' is already in use."]},
-                ) from None
-            continue
-        break
+        return program
+
+    program = save_with_unique_slug(
+        Program, build, name=fields["name"], wanted=wanted_slug, fallback="program"
+    )
     program_states_sync(program=program)
     return program
 

@@ -5,7 +5,9 @@ changes after creation: renaming keeps the slug, and an attempt to change it is 
 """
 
 import re
+from collections.abc import Callable
 
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.text import slugify
 
@@ -59,3 +61,32 @@ def slug_check_unchanged(current: str, given: str | None) -> None:
             f"The slug is stable once set (it addresses public pages); it stays '{current}'.",
             details={"slug": ["Cannot be changed."]},
         )
+
+
+def save_with_unique_slug(
+    model: type[Model],
+    build: Callable[[str], Model],
+    *,
+    name: str,
+    wanted: str | None,
+    fallback: str,
+) -> Model:
+    """Insert `build(slug)` under a free slug, retrying when a concurrent insert takes it.
+
+    The check in `slug_unique_from` and the INSERT are not atomic; the unique index is the real
+    guard, so a lost race either retries with the next generated slug or, for a slug the caller
+    asked for, becomes a 409.
+    """
+    for attempt in range(3):
+        obj = build(slug_unique_from(model, name=name, wanted=wanted, fallback=fallback))
+        try:
+            with transaction.atomic():
+                obj.save()
+            return obj
+        except IntegrityError:
+            if wanted or attempt == 2:
+                raise ConflictError(
+                    f"The slug '{obj.slug}' is already in use.",
+                    details={"slug": [f"'{obj.slug}' is already in use."]},
+                ) from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
