@@ -10,6 +10,7 @@ view reaches workspace data. Another workspace's object is therefore a 404, neve
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
@@ -65,6 +66,24 @@ class WorkspaceViewMixin(LoginRequiredMixin):
         if obj is None:
             raise Http404("Not found in this workspace.")
         return obj
+
+    def filtered_page(self, filterset_class, base, *, per_page: int) -> dict:
+        """Filter `base` with the API's FilterSet (same filters, same validation messages) and
+        paginate it: the context a list page needs. Invalid filters show no rows, and the
+        errors next to the filter form."""
+        filterset = filterset_class(self.request.GET or None, queryset=base)
+        if not filterset.is_bound:
+            rows = base
+        elif filterset.is_valid():
+            rows = filterset.qs
+        else:
+            rows = base.none()
+        page = Paginator(rows, per_page).get_page(self.request.GET.get("page"))
+        return {
+            "page": page,
+            "params": self.request.GET,
+            "filter_errors": filterset.errors if filterset.is_bound else {},
+        }
 
     def can(self, scope: str) -> bool:
         return self.tenant.has_scope(scope)

@@ -7,7 +7,6 @@ service's errors back next to the fields they name.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -50,21 +49,9 @@ class InstanceListView(WorkspaceViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         base = self.scoped(ProgramInstance).select_related("program").order_by("-created_at", "-id")
-        # The API's FilterSet, so the UI and the API filter identically (and reject alike).
-        filterset = ProgramInstanceFilterSet(self.request.GET or None, queryset=base)
-        if not filterset.is_bound:
-            rows = base
-        elif filterset.is_valid():
-            rows = filterset.qs
-        else:
-            rows = base.none()
-        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
+        listing = self.filtered_page(ProgramInstanceFilterSet, base, per_page=PER_PAGE)
         context.update(
-            page=page,
-            instances=page.object_list,
-            statuses=ProgramInstance.Status.choices,
-            params=self.request.GET,
-            filter_errors=filterset.errors if filterset.is_bound else {},
+            listing, instances=listing["page"].object_list, statuses=ProgramInstance.Status.choices
         )
         return context
 

@@ -1,6 +1,5 @@
 """Programs catalog: public programs plus the organization's private ones."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
@@ -26,20 +25,6 @@ class ProgramListView(WorkspaceViewMixin, TemplateView):
             .annotate(my_instances=Count("instances", filter=Q(instances__in=mine)))
             .order_by("name")
         )
-        # The API's FilterSet: the same filters, the same validation messages.
-        filterset = ProgramFilterSet(self.request.GET or None, queryset=base)
-        if not filterset.is_bound:
-            rows = base
-        elif filterset.is_valid():
-            rows = filterset.qs
-        else:
-            rows = base.none()
-        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
-        context.update(
-            page=page,
-            programs=page.object_list,
-            types=Program.Type.choices,
-            params=self.request.GET,
-            filter_errors=filterset.errors if filterset.is_bound else {},
-        )
+        listing = self.filtered_page(ProgramFilterSet, base, per_page=PER_PAGE)
+        context.update(listing, programs=listing["page"].object_list, types=Program.Type.choices)
         return context
