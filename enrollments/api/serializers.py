@@ -34,16 +34,6 @@ class PostalAddressSerializer(ApiSerializer):
     country = _text(60)
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class MetadataField(serializers.JSONField):
     """Free-form program data: must be a JSON object (null means {})."""
 
@@ -53,9 +43,6 @@ class MetadataField(serializers.JSONField):
             return {}
         if not isinstance(value, dict):
             raise serializers.ValidationError("Must be a JSON object.")
-        if _has_nul(value):
-            # PostgreSQL's jsonb cannot store U+0000; refuse it here rather than fail later.
-            raise serializers.ValidationError("Must not contain the NUL character (\\u0000).")
         return value
 
 

@@ -1,7 +1,6 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
@@ -92,12 +91,6 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
                 details={"programId": ["Does not match programSlug."]},
             )
         return create_instance_response(self, serializer, program)
-
-    def get_object(self):
-        if "\x00" in self.kwargs.get(self.lookup_url_kwarg, ""):
-            # PostgreSQL refuses NUL in a query; no id contains one.
-            raise NotFound("No such program instance.")
-        return super().get_object()
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()

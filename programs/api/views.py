@@ -62,8 +62,6 @@ class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
         """By slug (the contract's `{programSlug}`), or by id for clients that hold one."""
         queryset = self.filter_queryset(self.get_queryset())
         value = self.kwargs[self.lookup_url_kwarg]
-        if "\x00" in value:  # PostgreSQL refuses NUL in a query: no such program
-            raise NotFound("No such program.")
         program = queryset.filter(slug=value).first() or queryset.filter(pk=value).first()
         if program is None:
             raise NotFound("No such program.")
