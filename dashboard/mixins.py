@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant, get_tenant
-from config.errors import DomainError
+from config.errors import DomainError, DomainValidationError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -115,8 +115,12 @@ def permissions_for(tenant: Tenant) -> dict[str, bool]:
 
 def add_domain_error(form, error: DomainError) -> None:
     """Put a service's error next to the fields it names (API names like
-    `eligibilityCriteria.regions` map to the form field by their first part), else on top."""
+    `eligibilityCriteria.regions` map to the form field by their first part), else on top.
+    Only validation errors name fields; a conflict's details are facts (ids, allowed moves)."""
     placed = False
+    if not isinstance(error, DomainValidationError):
+        form.add_error(None, error.message)
+        return
     for key, messages in (error.details or {}).items():
         name = _field_for(form, str(key))
         if name is None:

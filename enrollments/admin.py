@@ -8,6 +8,7 @@ events); staff look, search, read the history and move statuses with actions tha
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 
 from accounts import scopes as scope_names
 from accounts.admin_mixins import WorkspaceScopedAdminMixin
@@ -18,10 +19,10 @@ from enrollments import services
 from enrollments.models import (
     Customer,
     Enrollment,
-    EnrollmentStatus,
     EnrollmentStatusChange,
     Lead,
 )
+from enrollments.transitions import TABLE, Transition, transition_to
 
 MAX_REFUSAL_MESSAGES = 20
 
@@ -109,23 +110,47 @@ def _by_workspace(queryset):
     return groups
 
 
-def _transition_action(target: str, label: str):
+class EnrollmentActionForm(ActionForm):
+    """The action bar with a reason box: the transition table requires one for some moves
+    (a rejection), and the service refuses those without it, as on every other door."""
+
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        help_text="Required to "
+        + ", ".join(row.label.lower() for row in TABLE if row.reason_required)
+        + ".",
+    )
+
+
+def _transition_action(row: Transition):
     def run(modeladmin, request, queryset):
+        typed = (request.POST.get("reason") or "").strip()
+        # A move that does not require a reason still says where it was made.
+        reason = typed or ("" if row.reason_required else f"{row.label} in the admin")
         results = []
         for workspace, enrollments in _by_workspace(queryset).items():
             try:
                 results += services.enrollment_bulk_transition(
                     enrollments=enrollments,
-                    to=target,
+                    to=row.target,
                     actor=admin_actor(request, workspace),
-                    reason=f"{label} in the admin",
+                    reason=reason,
                 )
-            except DomainError as exc:  # e.g. no enrollments:review in that workspace
+            except DomainError as exc:  # no reason, or no enrollments:review in that workspace
                 results += [services.BulkResult(e.pk, False, exc.message) for e in enrollments]
-        _report(modeladmin, request, results, f"Moved to {target}")
+        _report(modeladmin, request, results, row.done)
 
-    run.__name__ = f"move_to_{target}"
-    return admin.action(description=f"{label} selected enrollments")(run)
+    run.__name__ = f"move_to_{row.target}"
+    return admin.action(description=f"{row.label} selected enrollments")(run)
+
+
+# One action per target of the transition table (rows sharing a target share its policy).
+TRANSITION_ACTIONS = [
+    _transition_action(transition_to(target))
+    for target in dict.fromkeys(row.target for row in TABLE)
+]
 
 
 @admin.register(Enrollment)
@@ -143,14 +168,8 @@ class EnrollmentAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["program_instance"]
     show_full_result_count = False
     inlines = [StatusChangeInline]
-    actions = [
-        "evaluate_selected",
-        _transition_action(EnrollmentStatus.SUBMITTED, "Submit"),
-        _transition_action(EnrollmentStatus.APPROVED, "Approve"),
-        _transition_action(EnrollmentStatus.REJECTED, "Reject"),
-        _transition_action(EnrollmentStatus.UNENROLLED, "Unenroll"),
-        _transition_action(EnrollmentStatus.CANDIDATE, "Reopen (criteria changed)"),
-    ]
+    action_form = EnrollmentActionForm
+    actions = ["evaluate_selected", *TRANSITION_ACTIONS]
 
     def has_add_permission(self, request):
         return False

@@ -17,38 +17,28 @@ from enrollments.querysets import (
     EnrollmentStatusChangeQuerySet,
     LeadQuerySet,
 )
+from enrollments.statuses import CLOSED_STATUSES, ENROLLED_STATUSES, EnrollmentStatus
+from enrollments.transitions import (
+    REVIEW_TARGETS,
+    TRANSITION_METHODS,
+    TRANSITIONS,
+    fsm_arguments,
+)
 
-
-class EnrollmentStatus(models.TextChoices):
-    CANDIDATE = "candidate", "Candidate"
-    ELIGIBLE = "eligible", "Eligible"
-    INELIGIBLE = "ineligible", "Ineligible"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    UNENROLLED = "unenrolled", "Unenrolled"
-
-
-S = EnrollmentStatus
-
-# The contract's table (api.md): the only moves there are. The model's @transition methods
-# implement exactly these; tests generate every allowed and refused pair from this table.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.CANDIDATE: (S.ELIGIBLE, S.INELIGIBLE),
-    S.INELIGIBLE: (S.CANDIDATE,),
-    S.ELIGIBLE: (S.SUBMITTED,),
-    S.SUBMITTED: (S.APPROVED, S.REJECTED),
-    S.APPROVED: (S.UNENROLLED,),
-    S.REJECTED: (),
-    S.UNENROLLED: (),
-}
-# Targets that need the `enrollments:review` scope.
-REVIEW_TARGETS = frozenset({S.APPROVED, S.REJECTED})
-# An enrollment in one of these blocks another enrollment of the same customer in the same
-# instance (a rejected or unenrolled customer may apply again).
-CLOSED_STATUSES = (S.REJECTED, S.UNENROLLED)
-# "Enrolled" for `excludeProgramSlugs`: taking part in, or applied to, a program.
-ENROLLED_STATUSES = (S.SUBMITTED, S.APPROVED)
+# Re-exported: the statuses and the table's derived constants used to live here.
+__all__ = [
+    "CLOSED_STATUSES",
+    "ENROLLED_STATUSES",
+    "REVIEW_TARGETS",
+    "TRANSITIONS",
+    "Customer",
+    "Enrollment",
+    "EnrollmentStatus",
+    "EnrollmentStatusChange",
+    "EnrollmentTerm",
+    "IdentificationType",
+    "Lead",
+]
 
 
 class IdentificationType(models.TextChoices):
@@ -146,7 +136,8 @@ class Lead(AddressFields):
 
 
 def _criteria_changed_since_evaluation(enrollment: "Enrollment") -> bool:
-    """`ineligible → candidate` is only for a second look under new rules."""
+    """`ineligible/rejected → candidate` is only for a second look under new rules (the spec:
+    "terminal unless enrollment criteria change")."""
     evaluated = enrollment.evaluated_criteria_version
     return evaluated is None or evaluated != enrollment.program_instance.criteria_version
 
@@ -248,54 +239,45 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
         name = f"{self.first_name} {self.last_name}".strip() or self.email
         return f"{name} ({self.status})"
 
-    # --- lifecycle: one method per row of the contract's table --------------------------
-    @transition(field=status, source=S.CANDIDATE, target=S.ELIGIBLE)
+    # --- lifecycle: one method per target of enrollments.transitions.TABLE ---------------
+    # Sources and targets come from the table (`fsm_arguments`); only the conditions and what
+    # each move writes besides the status are here.
+    @transition(field=status, **fsm_arguments("mark_eligible"))
     def mark_eligible(self, *, reason: str = "", criteria_version: int | None = None):
         self.eligibility_reason = reason
         self.evaluated_criteria_version = criteria_version
 
-    @transition(field=status, source=S.CANDIDATE, target=S.INELIGIBLE)
+    @transition(field=status, **fsm_arguments("mark_ineligible"))
     def mark_ineligible(self, *, reason: str = "", criteria_version: int | None = None):
         self.eligibility_reason = reason
         self.evaluated_criteria_version = criteria_version
 
     @transition(
-        field=status,
-        source=S.INELIGIBLE,
-        target=S.CANDIDATE,
-        conditions=[_criteria_changed_since_evaluation],
+        field=status, conditions=[_criteria_changed_since_evaluation], **fsm_arguments("reopen")
     )
     def reopen(self, *, reason: str = ""):
         self.eligibility_reason = reason
 
-    @transition(field=status, source=S.ELIGIBLE, target=S.SUBMITTED)
+    @transition(field=status, **fsm_arguments("submit"))
     def submit(self, *, reason: str = ""):
         if reason:
             self.eligibility_reason = reason
 
-    @transition(field=status, source=S.SUBMITTED, target=S.APPROVED)
+    @transition(field=status, **fsm_arguments("approve"))
     def approve(self, *, reason: str = "", start_date=None):
         if reason:
             self.eligibility_reason = reason
         self.enrollment_start_date = start_date
 
-    @transition(field=status, source=S.SUBMITTED, target=S.REJECTED)
+    @transition(field=status, **fsm_arguments("reject"))
     def reject(self, *, reason: str = ""):
         self.eligibility_reason = reason
 
-    @transition(field=status, source=S.APPROVED, target=S.UNENROLLED)
+    @transition(field=status, **fsm_arguments("unenroll"))
     def unenroll(self, *, reason: str = ""):
         self.exit_reason = reason
 
-    TRANSITION_METHODS = {
-        S.ELIGIBLE: "mark_eligible",
-        S.INELIGIBLE: "mark_ineligible",
-        S.CANDIDATE: "reopen",
-        S.SUBMITTED: "submit",
-        S.APPROVED: "approve",
-        S.REJECTED: "reject",
-        S.UNENROLLED: "unenroll",
-    }
+    TRANSITION_METHODS = TRANSITION_METHODS
 
     @property
     def allowed_transitions(self) -> list[str]:

@@ -20,12 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
+from enrollments.transitions import transition_for, transition_to
 from events.models import Event, WebhookEndpoint
-from events.services import (
-    CUSTOMER_NOTIFIED_STATUSES,
-    STAFF_NOTIFIED_STATUSES,
-    enrollment_status_of,
-)
+from events.services import enrollment_status_of
 from instances.formconfig import form_config_notifications
 from instances.models import ProgramInstance
 
@@ -35,13 +32,6 @@ DEFAULT_BRAND_COLOR = "#1f6feb"
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
 STAFF_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN, Membership.Role.OPERATOR)
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
-
-CUSTOMER_SUBJECTS = {
-    "submitted": "We received your enrollment in {program}",
-    "approved": "You're enrolled in {program}",
-    "rejected": "Your enrollment in {program} was not approved",
-    "unenrolled": "You have been unenrolled from {program}",
-}
 
 
 def notification_switches(instance: ProgramInstance | None) -> dict[str, bool]:
@@ -105,6 +95,11 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
         return 0
     enrollment = (event.data or {}).get("object") or {}
     status = enrollment_status_of(enrollment)
+    previous = (event.data or {}).get("previousStatus")
+    # Who is told, with which subject and template: the transition table's row of this move.
+    row = transition_for(previous, status) or transition_to(status)
+    if row is None:
+        return 0
     instance_id = event.program_instance_id or enrollment.get("programInstanceId") or ""
     instance = ProgramInstance.objects.for_workspace(event.workspace_id).filter(pk=instance_id)
     instance = instance.first()
@@ -114,7 +109,7 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
         "brand": brand,
         "enrollment": enrollment,
         "status": status,
-        "previous_status": (event.data or {}).get("previousStatus"),
+        "previous_status": previous,
         "reason": enrollment.get("eligibilityReason")
         or (enrollment.get("eligibility") or {}).get("reason")
         or "",
@@ -123,14 +118,14 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
     }
     sent = 0
     email = enrollment.get("email")
-    if switches["customer"] and status in CUSTOMER_NOTIFIED_STATUSES and email:
+    if switches["customer"] and row.notify_customer and email:
         sent += _send(
             to=[email],
-            subject=CUSTOMER_SUBJECTS[status].format(program=brand["name"]),
-            template="enrollment_status_customer",
+            subject=row.customer_subject.format(program=brand["name"]),
+            template=row.customer_template,
             context=context,
         )
-    if switches["staff"] and status in STAFF_NOTIFIED_STATUSES:
+    if switches["staff"] and row.notify_staff:
         recipients = _member_emails(event.workspace_id, STAFF_ROLES)
         name = " ".join(
             p for p in (enrollment.get("firstName"), enrollment.get("lastName")) if p
@@ -140,8 +135,8 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
         )
         sent += _send(
             to=recipients,
-            subject=f"New enrollment to review: {name} in {brand['name']}",
-            template="enrollment_submitted_staff",
+            subject=row.staff_subject.format(name=name, program=brand["name"]),
+            template=row.staff_template,
             context={**context, "customer_name": name},
         )
     logger.info("Event %s: %d notification email(s) sent", event_id, sent)

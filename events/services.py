@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import ConflictError, DomainValidationError
+from enrollments import transitions
 from events import tasks, urlsafety
 from events.models import Event, WebhookDelivery, WebhookEndpoint
 from events.payloads import test_payload
@@ -37,8 +38,9 @@ from events.signing import secret_generate
 logger = logging.getLogger("gridprograms.events")
 
 SECRET_ROTATION_GRACE = timedelta(hours=24)
-CUSTOMER_NOTIFIED_STATUSES = frozenset({"submitted", "approved", "rejected", "unenrolled"})
-STAFF_NOTIFIED_STATUSES = frozenset({"submitted"})
+# Who hears about which status: the enrollment transition table's notification columns.
+CUSTOMER_NOTIFIED_STATUSES = transitions.CUSTOMER_NOTIFIED_STATUSES
+STAFF_NOTIFIED_STATUSES = transitions.STAFF_NOTIFIED_STATUSES
 
 
 def _actor_label(actor) -> str:

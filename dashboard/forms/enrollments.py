@@ -2,16 +2,11 @@
 
 from django import forms
 
+from accounts.scopes import ENROLLMENTS_WRITE as EVALUATE_SCOPE
 from dashboard.forms.base import DashboardForm
 from dashboard.forms.instances import split_list
 from enrollments.models import EnrollmentStatus
-
-# Moves for which a reason is asked (and required for people to understand the decision).
-REASON_REQUIRED = {
-    EnrollmentStatus.REJECTED,
-    EnrollmentStatus.INELIGIBLE,
-    EnrollmentStatus.UNENROLLED,
-}
+from enrollments.transitions import bulk_moves
 
 
 class EnrollmentEditForm(DashboardForm):
@@ -67,36 +62,34 @@ class EnrollmentCreateForm(EnrollmentEditForm):
 
 
 class TransitionForm(DashboardForm):
+    """Whether a reason is required is the transition table's rule, checked by the service;
+    its refusal comes back on the `reason` field (`add_domain_error`)."""
+
     to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
     reason = forms.CharField(
         label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("to") in REASON_REQUIRED and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Give a reason: the customer and your colleagues will see it.")
-        return data
+
+EVALUATE = ("evaluate", "Evaluate eligibility")
 
 
-BULK_ACTIONS = [
-    ("evaluate", "Evaluate eligibility"),
-    ("submitted", "Submit"),
-    ("approved", "Approve"),
-    ("rejected", "Reject"),
-]
+def bulk_action_choices(tenant) -> list[tuple[str, str]]:
+    """Evaluation (enrollments:write) and the table's bulk moves this member may make."""
+    choices = [EVALUATE] if tenant.has_scope(EVALUATE_SCOPE) else []
+    return choices + [(row.target, row.label) for row in bulk_moves(tenant.scopes)]
 
 
 class BulkActionForm(DashboardForm):
-    action = forms.ChoiceField(label="Action", choices=BULK_ACTIONS)
+    action = forms.ChoiceField(label="Action")
     reason = forms.CharField(label="Reason", required=False, max_length=2000)
     ids = forms.MultipleChoiceField(label="Enrollments")  # choices: the ids posted, checked below
 
     MAX_ROWS = 500
 
-    def __init__(self, *args, allowed_actions=(), **kwargs):
+    def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [c for c in BULK_ACTIONS if c[0] in allowed_actions]
+        self.fields["action"].choices = bulk_action_choices(tenant)
         posted = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(i, i) for i in posted]
 
@@ -105,9 +98,3 @@ class BulkActionForm(DashboardForm):
         if len(ids) > self.MAX_ROWS:
             raise forms.ValidationError(f"Select at most {self.MAX_ROWS} enrollments at a time.")
         return ids
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == "rejected" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Rejecting needs a reason.")
-        return data

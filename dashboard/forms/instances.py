@@ -7,7 +7,13 @@ from django import forms
 
 from config.states import US_STATES
 from dashboard.forms.base import DashboardForm
-from instances.formconfig import ALWAYS_ASKED, FORM_FIELDS, LIMITS
+from instances.formconfig import (
+    ALWAYS_ASKED,
+    FORM_FIELDS,
+    LIMITS,
+    NOTIFICATION_DEFAULTS,
+    form_config_notifications,
+)
 
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -265,24 +271,29 @@ class FormConfigForm(DashboardForm):
         max_length=LIMITS["successMessage"],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Initial values are the service's defaults (instances.formconfig), not a copy of them.
     notify_customer = forms.BooleanField(
-        label="Email the customer on status changes", required=False, initial=True
+        label="Email the customer on status changes",
+        required=False,
+        initial=NOTIFICATION_DEFAULTS["customer"],
     )
     notify_staff = forms.BooleanField(
-        label="Email the workspace staff on new enrollments", required=False
+        label="Email the workspace staff on new enrollments",
+        required=False,
+        initial=NOTIFICATION_DEFAULTS["staff"],
     )
 
     @classmethod
     def initial_from(cls, config) -> dict:
         config = config if isinstance(config, dict) else {}
-        notifications = config.get("notifications") or {}
+        notifications = form_config_notifications(config)
         return {
             "brand_color": config.get("brandColor") or "#0b6bcb",
             "use_brand_color": bool(config.get("brandColor")),
             "intro_text": config.get("introText", ""),
             "success_message": config.get("successMessage", ""),
-            "notify_customer": notifications.get("customer", True),
-            "notify_staff": notifications.get("staff", False),
+            "notify_customer": notifications["customer"],
+            "notify_staff": notifications["staff"],
         }
 
     def form_config(self, fields: list[dict]) -> dict:

@@ -19,7 +19,6 @@ from accounts import scopes as scope_names
 from config.errors import DomainError
 from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
-    REASON_REQUIRED,
     BulkActionForm,
     EnrollmentCreateForm,
     EnrollmentEditForm,
@@ -28,7 +27,7 @@ from dashboard.forms.enrollments import (
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.tables import EnrollmentTable
 from enrollments.filtersets import EnrollmentFilterSet
-from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
+from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.selectors import enrollment_history
 from enrollments.services import (
     enrollment_bulk_evaluate,
@@ -38,20 +37,12 @@ from enrollments.services import (
     enrollment_transition,
     enrollment_update,
 )
+from enrollments.transitions import allowed_moves
 from events.models import Event
 from instances.models import ProgramInstance
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
-TRANSITION_LABELS = {
-    EnrollmentStatus.CANDIDATE: "Back to candidate",
-    EnrollmentStatus.ELIGIBLE: "Mark eligible",
-    EnrollmentStatus.INELIGIBLE: "Mark ineligible",
-    EnrollmentStatus.SUBMITTED: "Submit",
-    EnrollmentStatus.APPROVED: "Approve",
-    EnrollmentStatus.REJECTED: "Reject",
-    EnrollmentStatus.UNENROLLED: "Unenroll",
-}
 
 
 class EnrollmentQueryMixin(WorkspaceViewMixin):
@@ -71,22 +62,14 @@ class EnrollmentQueryMixin(WorkspaceViewMixin):
         return filterset, filterset.qs
 
 
-def allowed_bulk_actions(tenant) -> list[str]:
-    actions = []
-    if tenant.has_scope(scope_names.ENROLLMENTS_WRITE):
-        actions += ["evaluate", "submitted"]
-    if tenant.has_scope(scope_names.ENROLLMENTS_REVIEW):
-        actions += ["approved", "rejected"]
-    return actions
-
-
 class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
     template_name = "dashboard/enrollments/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, rows = self.filtered()
-        actions = allowed_bulk_actions(self.tenant)
+        bulk_form = BulkActionForm(tenant=self.tenant)
+        actions = bulk_form.fields["action"].choices
         table = EnrollmentTable(rows, show_select=bool(actions))
         per_page = _per_page(self.request.GET.get("perPage"))
         RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
@@ -96,7 +79,7 @@ class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
             filter_errors=filterset.errors if filterset.is_bound else {},
             statuses=EnrollmentStatus.choices,
             instances=self.scoped(ProgramInstance).order_by("name").only("id", "name"),
-            bulk_form=BulkActionForm(allowed_actions=actions),
+            bulk_form=bulk_form,
             can_bulk=bool(actions),
         )
         return context
@@ -131,7 +114,7 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request):
-        form = BulkActionForm(request.POST, allowed_actions=allowed_bulk_actions(self.tenant))
+        form = BulkActionForm(request.POST, tenant=self.tenant)
         back = request.POST.get("back", "")
         # Only a query string of the list page (no other path, no header-breaking characters).
         back = back if back.startswith("?") and not any(c in back for c in "\r\n\\") else ""
@@ -144,15 +127,19 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
         found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
         enrollments = [found[i] for i in ids if i in found]
-        if action == "evaluate":
-            results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
-        else:
-            results = enrollment_bulk_transition(
-                enrollments=enrollments,
-                to=action,
-                actor=self.tenant,
-                reason=form.cleaned_data.get("reason", ""),
-            )
+        try:
+            if action == "evaluate":
+                results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
+            else:
+                results = enrollment_bulk_transition(
+                    enrollments=enrollments,
+                    to=action,
+                    actor=self.tenant,
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+        except DomainError as error:  # refused as a whole (e.g. a rejection without a reason)
+            messages.error(request, error.message)
+            return redirect(reverse("dashboard:enrollment-list") + back)
         by_id = {r.enrollment_id: r for r in results}
         rows = []
         for enrollment_id in ids:
@@ -199,7 +186,6 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
             ),
             timeline=self.timeline(enrollment),
-            reason_required=[str(s) for s in REASON_REQUIRED],
         )
         if self.can(scope_names.ENROLLMENTS_WRITE) and not enrollment.program_instance.is_read_only:
             context.setdefault(
@@ -209,19 +195,11 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
         return context
 
     def transitions(self, enrollment):
-        """The moves allowed now that this member may make, as (status, label, needs reason)."""
+        """The transition table's rows possible now that this member may make (label, reason
+        box, tone: all from the table)."""
         if enrollment.program_instance.is_read_only:
             return []
-        moves = []
-        for status in enrollment.allowed_transitions:
-            scope = (
-                scope_names.ENROLLMENTS_REVIEW
-                if status in REVIEW_TARGETS
-                else scope_names.ENROLLMENTS_WRITE
-            )
-            if self.can(scope):
-                moves.append((status, TRANSITION_LABELS[status], status in REASON_REQUIRED))
-        return moves
+        return allowed_moves(enrollment, self.tenant.scopes)
 
     def timeline(self, enrollment):
         """Status changes and events, newest first (two queries)."""
@@ -293,7 +271,7 @@ class EnrollmentTransitionView(EnrollmentDetailView):
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except DomainError as error:
-                form.add_error(None, error.message)
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"Moved to {form.cleaned_data['to']}.")
                 return redirect("dashboard:enrollment-detail", pk=enrollment.pk)

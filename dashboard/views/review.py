@@ -16,15 +16,24 @@ from config.errors import DomainError
 from dashboard.mixins import WorkspaceViewMixin
 from enrollments.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange
 from enrollments.services import enrollment_transition
+from enrollments.transitions import TABLE
 from instances.models import ProgramInstance
 
 PER_PAGE = 50
-DECISIONS = {"approved": "Approved", "rejected": "Rejected"}
+# The review decisions: the transition table's review moves out of `submitted`.
+DECISIONS = {
+    row.target: row for row in TABLE if row.source == EnrollmentStatus.SUBMITTED and row.is_review
+}
 
 
 class ReviewMixin(WorkspaceViewMixin):
     read_scope = scope_names.ENROLLMENTS_REVIEW
     write_scope = scope_names.ENROLLMENTS_REVIEW
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(approve=DECISIONS["approved"], reject=DECISIONS["rejected"])
+        return context
 
     def queue(self):
         submitted_at = (
@@ -76,9 +85,7 @@ class ReviewDecideView(ReviewMixin, TemplateView):
         reason = request.POST.get("reason", "").strip()
         error = None
         if decision not in DECISIONS:
-            error = "Choose approve or reject."
-        elif decision == "rejected" and not reason:
-            error = "Rejecting needs a reason."
+            error = "Choose " + " or ".join(row.label.lower() for row in DECISIONS.values()) + "."
         else:
             try:
                 enrollment = enrollment_transition(
@@ -92,11 +99,13 @@ class ReviewDecideView(ReviewMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    f"{DECISIONS[decision]} {enrollment.first_name} {enrollment.last_name}.",
+                    f"{DECISIONS[decision].done} {enrollment.first_name} {enrollment.last_name}.",
                 )
             return redirect("dashboard:review-queue")
         # htmx swaps this row only; errors keep the row open with the message next to it.
         enrollment.submitted_at = submitted_at
         return self.render_to_response(
-            self.get_context_data(e=enrollment, error=error, decided=None if error else decision)
+            self.get_context_data(
+                e=enrollment, error=error, decided=None if error else DECISIONS[decision]
+            )
         )

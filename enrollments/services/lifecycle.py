@@ -17,7 +17,7 @@ from config.errors import (
     InvalidTransitionError,
 )
 from enrollments.models import (
-    REVIEW_TARGETS,
+    CLOSED_STATUSES,
     Enrollment,
     EnrollmentStatus,
     EnrollmentStatusChange,
@@ -30,6 +30,7 @@ from enrollments.services._common import (
     _refuse_read_only,
     _require_scope,
 )
+from enrollments.transitions import Transition, transition_for, transition_to
 from events.services import event_record_many
 from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate
 
@@ -38,10 +39,10 @@ from instances.eligibility import EligibilityResult, EligibilitySubject, evaluat
 def _refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
     allowed = enrollment.allowed_transitions
     current = enrollment.status
-    if current == EnrollmentStatus.INELIGIBLE and to == EnrollmentStatus.CANDIDATE:
+    if transition_for(current, to) is not None and to == EnrollmentStatus.CANDIDATE:
         version = enrollment.program_instance.criteria_version
         message = (
-            "An ineligible enrollment goes back to candidate only after the program instance's "
+            f"A {current} enrollment goes back to candidate only after the program instance's "
             f"eligibility criteria change (evaluated against version "
             f"{enrollment.evaluated_criteria_version}, current version {version})."
         )
@@ -67,7 +68,11 @@ def _apply_transition(
     (bulk actions), the history row and the event are written later by `batch.flush()`."""
     if to not in locked.allowed_transitions:
         raise _refusal(locked, to)
-    method = getattr(locked, Enrollment.TRANSITION_METHODS[to])
+    row = transition_for(locked.status, to)
+    _require_reason(row, reason)
+    if locked.status in CLOSED_STATUSES:
+        _refuse_second_open(locked)
+    method = getattr(locked, row.method)
     kwargs: dict[str, Any] = {"reason": reason}
     if to in (EnrollmentStatus.ELIGIBLE, EnrollmentStatus.INELIGIBLE):
         kwargs["criteria_version"] = locked.program_instance.criteria_version
@@ -105,6 +110,33 @@ def _apply_transition(
     return locked
 
 
+def _require_reason(row: Transition, reason: str) -> None:
+    """The table's reason rule (a rejection needs one), the same for every door."""
+    if row.reason_required and not (reason or "").strip():
+        message = f"Give a reason to {row.label.lower()}: the customer and your colleagues read it."
+        raise DomainValidationError(message, details={"reason": [message]})
+
+
+def _refuse_second_open(locked: Enrollment) -> None:
+    """Reopening a rejected enrollment would give its customer two open enrollments in the
+    instance if they applied again since; the newer one wins."""
+    other = (
+        Enrollment.objects.filter(
+            program_instance_id=locked.program_instance_id, customer_id=locked.customer_id
+        )
+        .exclude(pk=locked.pk)
+        .exclude(status__in=CLOSED_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if other is not None:
+        raise ConflictError(
+            "The customer has another open enrollment in this program instance; "
+            "work on that one instead.",
+            details={"enrollmentId": other},
+        )
+
+
 def _check_transition_request(
     *, to: str, actor: Tenant | None, start_date: datetime | None, metadata: Any
 ) -> None:
@@ -122,10 +154,7 @@ def _check_transition_request(
         raise DomainValidationError(
             "metadata must be an object.", details={"metadata": ["Must be an object."]}
         )
-    needed = (
-        scope_names.ENROLLMENTS_REVIEW if to in REVIEW_TARGETS else scope_names.ENROLLMENTS_WRITE
-    )
-    _require_scope(actor, needed)
+    _require_scope(actor, transition_to(to).scope)
 
 
 def enrollment_transition(
@@ -165,8 +194,8 @@ def enrollment_evaluate(
     """Run the instance's eligibility rules: candidate → eligible or ineligible, with the reason
     and each rule's result in the history row's metadata.
 
-    An ineligible enrollment whose instance's criteria changed since is first moved back to
-    candidate (its own history row), then evaluated. Anything else is a 409.
+    An ineligible or rejected enrollment whose instance's criteria changed since is first moved
+    back to candidate (its own history row), then evaluated. Anything else is a 409.
     """
     from enrollments.selectors import enrollment_eligibility_subject
 
@@ -193,7 +222,7 @@ def _evaluate_locked(
     _refuse_read_only(locked)
     instance = locked.program_instance
     if (
-        locked.status == EnrollmentStatus.INELIGIBLE
+        locked.status != EnrollmentStatus.CANDIDATE
         and EnrollmentStatus.CANDIDATE in locked.allowed_transitions
     ):
         _apply_transition(
@@ -315,6 +344,8 @@ def enrollment_bulk_transition(
     Statements: a constant per chunk of `BULK_CHUNK_SIZE` rows plus one UPDATE per moved row
     (and the task backend's enqueue per webhook delivery or notification)."""
     _check_transition_request(to=to, actor=actor, start_date=None, metadata=None)
+    # Refused as a whole: every row would be refused for the same missing reason.
+    _require_reason(transition_to(to), reason)
 
     def move(row, batch, _context):
         _refuse_read_only(row)

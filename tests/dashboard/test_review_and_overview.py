@@ -66,7 +66,7 @@ def test_reject_needs_reason_and_keeps_row_open(dash, workspace, instance):
     response = client.post(
         f"/review/{enrollment.pk}/", {"decision": "rejected"}, HTTP_HX_REQUEST="true"
     )
-    assert "Rejecting needs a reason." in response.content.decode()
+    assert "Give a reason to reject" in response.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.status == "submitted"
     client.post(

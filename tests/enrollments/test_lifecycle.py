@@ -37,6 +37,7 @@ def test_table_is_the_contracts():
             ("submitted", "approved"),
             ("submitted", "rejected"),
             ("approved", "unenrolled"),
+            ("rejected", "candidate"),
         ]
     )
     assert len(ALLOWED) + len(REFUSED) == len(STATUSES) ** 2
@@ -141,7 +142,7 @@ def test_review_needs_review_scope(api_client_for, workspace, target):
     assert response.status_code == 403
     assert "enrollments:review" in response.json()["message"]
     reviewer = api_client_for(workspace, scopes=["enrollments:read", "enrollments:review"])
-    assert _move(reviewer, enrollment, target).status_code == 200
+    assert _move(reviewer, enrollment, target, reason="Checked").status_code == 200
 
 
 def test_other_moves_need_write_scope(api_client_for, workspace):
