@@ -100,7 +100,8 @@ def api_key_create(
             )
     if expires_at is not None and expires_at <= timezone.now():
         raise DomainValidationError(
-            "expiresAt must be in the future.", details={"expiresAt": ["Must be in the future."]}
+            "The expiry date must be in the future.",
+            details={"expires_at": ["Must be in the future."]},
         )
     kind_prefix = ApiKey.FULL_PREFIX if full else ApiKey.SCOPED_PREFIX
     raw = kind_prefix + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(_KEY_RANDOM_LENGTH))

@@ -114,9 +114,12 @@ def permissions_for(tenant: Tenant) -> dict[str, bool]:
 
 
 def add_domain_error(form, error: DomainError) -> None:
-    """Put a service's error next to the fields it names (API names like
-    `eligibilityCriteria.regions` map to the form field by their first part), else on top.
-    Only validation errors name fields; a conflict's details are facts (ids, allowed moves)."""
+    """Put a service's validation error next to the fields it names, else on top.
+
+    Services name fields as the domain does (snake_case, the form fields' names): the last
+    dotted part that is a field of the form wins (`eligibility_criteria.postal_codes` lands on
+    the criteria form's `postal_codes`). Only validation errors name fields; a conflict's
+    details are facts (ids, allowed moves)."""
     placed = False
     if not isinstance(error, DomainValidationError):
         form.add_error(None, error.message)
@@ -133,9 +136,8 @@ def add_domain_error(form, error: DomainError) -> None:
 
 
 def _field_for(form, key: str) -> str | None:
-    head = key.split(".")[0]
-    snake = "".join("_" + c.lower() if c.isupper() else c for c in head)
-    for candidate in (key, head, snake, getattr(form, "error_field_aliases", {}).get(head)):
-        if candidate and candidate in form.fields:
+    parts = key.replace("[", ".").split(".")
+    for candidate in (key, *reversed(parts)):
+        if candidate in form.fields:
             return candidate
     return None

@@ -194,7 +194,7 @@ def webhook_event_types_check(event_types) -> list[str]:
     ):
         raise DomainValidationError(
             "eventTypes must be a list of event type names.",
-            details={"eventTypes": ["Must be a list of strings."]},
+            details={"event_types": ["Must be a list of strings."]},
         )
     unknown = [t for t in event_types if t not in Event.Type.values]
     if unknown:
@@ -202,7 +202,7 @@ def webhook_event_types_check(event_types) -> list[str]:
             f"Unknown event type(s): {', '.join(unknown)}. "
             f"Known types: {', '.join(Event.Type.values)}."
         )
-        raise DomainValidationError(message, details={"eventTypes": [message]})
+        raise DomainValidationError(message, details={"event_types": [message]})
     return list(dict.fromkeys(event_types))
 
 

@@ -65,6 +65,13 @@ class EligibilityResult:
 # --- validation -------------------------------------------------------------------------------
 # A ZIP code (5 digits, optional +4) or a prefix ending in `*` ("100*" = every ZIP from 100).
 POSTAL_CODE_RE = re.compile(r"^(?:\d{5}(?:-\d{4})?|\d{1,4}\*)$")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def _field(rule: str) -> str:
+    """The domain's name of a rule's field in error details (`eligibility_criteria.postal_codes`;
+    the API camelizes it, the dashboard's criteria form has a field of that name)."""
+    return "eligibility_criteria." + _CAMEL.sub("_", rule).lower()
 
 
 def _string_list(key: str, value: Any, *, upper: bool = False, lower: bool = False) -> list[str]:
@@ -73,13 +80,13 @@ def _string_list(key: str, value: Any, *, upper: bool = False, lower: bool = Fal
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise DomainValidationError(
             f"eligibilityCriteria.{key} must be a list of non-empty strings.",
-            details={f"eligibilityCriteria.{key}": ["Must be a list of non-empty strings."]},
+            details={_field(key): ["Must be a list of non-empty strings."]},
         )
     if not value:
         raise DomainValidationError(
             f"eligibilityCriteria.{key} is empty, which would make nobody eligible; "
             "omit the rule instead.",
-            details={f"eligibilityCriteria.{key}": ["Must not be empty."]},
+            details={_field(key): ["Must not be empty."]},
         )
     items: list[str] = []
     for raw in value:
@@ -99,7 +106,7 @@ def _number(key: str, value: Any) -> float | int:
     ):
         raise DomainValidationError(
             f"eligibilityCriteria.{key} must be a number of 0 or more (kWh).",
-            details={f"eligibilityCriteria.{key}": ["Must be a number of 0 or more."]},
+            details={_field(key): ["Must be a number of 0 or more."]},
         )
     return value
 
@@ -112,14 +119,14 @@ def validate_criteria(value: Any) -> Any:
     if not isinstance(value, dict):
         raise DomainValidationError(
             "eligibilityCriteria must be a string or an object of rules.",
-            details={"eligibilityCriteria": ["Must be a string or an object."]},
+            details={"eligibility_criteria": ["Must be a string or an object."]},
         )
     unknown = sorted(set(value) - set(RULE_KEYS))
     if unknown:
         raise DomainValidationError(
             f"Unknown eligibility rule(s): {', '.join(unknown)}. "
             f"Supported rules: {', '.join(RULE_KEYS)}.",
-            details={"eligibilityCriteria": [f"Unknown rule: {key}" for key in unknown]},
+            details={"eligibility_criteria": [f"Unknown rule: {key}" for key in unknown]},
         )
     clean: dict[str, Any] = {}
     for key, rule_value in value.items():
@@ -129,7 +136,7 @@ def validate_criteria(value: Any) -> Any:
             if bad:
                 raise DomainValidationError(
                     f"Unknown US state code(s) in eligibilityCriteria.regions: {', '.join(bad)}.",
-                    details={"eligibilityCriteria.regions": [f"Unknown state: {c}" for c in bad]},
+                    details={_field("regions"): [f"Unknown state: {c}" for c in bad]},
                 )
             clean[key] = codes
         elif key == "postalCodes":
@@ -139,7 +146,7 @@ def validate_criteria(value: Any) -> Any:
                 raise DomainValidationError(
                     f"Invalid postal code(s) in eligibilityCriteria.postalCodes: {', '.join(bad)}. "
                     "Use 5-digit ZIP codes (10001), ZIP+4 (10001-1234) or a prefix (100*).",
-                    details={"eligibilityCriteria.postalCodes": [f"Invalid: {c}" for c in bad]},
+                    details={_field("postalCodes"): [f"Invalid: {c}" for c in bad]},
                 )
             clean[key] = codes
         elif key == "excludeProgramSlugs" or key in ("deviceTypes", "manufacturers"):
@@ -150,14 +157,14 @@ def validate_criteria(value: Any) -> Any:
             if not isinstance(rule_value, bool):
                 raise DomainValidationError(
                     "eligibilityCriteria.requireReferenceId must be true or false.",
-                    details={"eligibilityCriteria.requireReferenceId": ["Must be a boolean."]},
+                    details={_field("requireReferenceId"): ["Must be a boolean."]},
                 )
             clean[key] = rule_value
     low, high = clean.get("minimumCapacity"), clean.get("maximumCapacity")
     if low is not None and high is not None and low > high:
         raise DomainValidationError(
             "eligibilityCriteria.minimumCapacity is larger than maximumCapacity.",
-            details={"eligibilityCriteria.minimumCapacity": ["Must not exceed maximumCapacity."]},
+            details={_field("minimumCapacity"): ["Must not exceed maximumCapacity."]},
         )
     return clean
 

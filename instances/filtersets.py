@@ -8,8 +8,8 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.fields import DateOutOfRangeError, parse_date_or_datetime
 from instances.models import ProgramInstance
-from programs.api.fields import DateOutOfRangeError, parse_date_or_datetime
 
 
 class CommaChoiceField(forms.CharField):

@@ -40,6 +40,7 @@ FORM_FIELDS = (*ALWAYS_ASKED, *OPTIONAL_FIELDS)
 TOP_LEVEL_KEYS = ("fields", "brandColor", "introText", "successMessage", "notifications")
 FIELD_KEYS = ("name", "required", "label", "helpText")
 NOTIFICATION_KEYS = ("customer", "staff")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOTIFICATION_DEFAULTS = {"customer": True, "staff": True}
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 LIMITS = {"label": 120, "helpText": 500, "introText": 2000, "successMessage": 2000}
@@ -97,7 +98,9 @@ FORM_CONFIG_SCHEMA: dict[str, Any] = {
 
 
 def _fail(path: str, message: str) -> DomainValidationError:
-    return DomainValidationError(f"{path}: {message}", details={path: [message]})
+    # Details name the field as the domain does (`form_config.brand_color`); the API camelizes.
+    field = "form_config" + _CAMEL.sub("_", path.removeprefix("formConfig")).lower()
+    return DomainValidationError(f"{path}: {message}", details={field: [message]})
 
 
 def _text(path: str, value: Any, limit: int) -> str:

@@ -14,21 +14,20 @@ Rules enforced here, whatever the entry point:
 - an instance with enrollments cannot be deleted (archive it instead).
 """
 
-import json
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, RestrictedError
 from django_fsm import can_proceed
 
 from config.errors import ConflictError, DomainValidationError, InvalidTransitionError
+from config.slugs import save_with_unique_slug, slug_check_unchanged
 from events.services import event_record
 from instances.eligibility import validate_criteria
 from instances.formconfig import form_config_validate
 from instances.models import ProgramInstance
+from instances.payloads import instance_payload
 from programs.models import Program
-from programs.slugs import save_with_unique_slug, slug_check_unchanged
 
 EDITABLE_FIELDS = (
     "name",
@@ -50,11 +49,8 @@ STATUS_TRANSITIONS = {
 
 
 def instance_as_dict(*, instance: ProgramInstance) -> dict:
-    """The instance as the API returns it (the event payload), as plain JSON types."""
-    from instances.api.serializers import ProgramInstanceSerializer
-
-    data = ProgramInstanceSerializer(instance).data
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    """The instance as the API returns it (the event payload): the domain's payload."""
+    return instance_payload(instance)
 
 
 def _record(instance: ProgramInstance, type_: str, obj: dict | None = None) -> None:
@@ -126,8 +122,8 @@ def _validate(fields: dict[str, Any]) -> dict[str, Any]:
 def _check_dates(start, end) -> None:
     if start is not None and end is not None and end <= start:
         raise DomainValidationError(
-            "endDate must be after startDate.",
-            details={"endDate": ["Must be after startDate."]},
+            "The end date must be after the start date.",
+            details={"end_date": ["Must be after the start date."]},
         )
 
 
@@ -135,7 +131,7 @@ def _check_program_visible(*, workspace, program: Program) -> None:
     # Tenancy guard: an instance may only deploy a program its workspace can see.
     if not Program.objects.for_workspace(workspace).filter(pk=program.pk).exists():
         raise DomainValidationError(
-            "No such program.", details={"programSlug": ["No such program."]}
+            "No such program.", details={"program_slug": ["No such program."]}
         )
 
 

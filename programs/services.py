@@ -9,9 +9,9 @@ from django.db import transaction
 
 from accounts.models import Organization
 from config.errors import ConflictError, DomainValidationError
+from config.slugs import save_with_unique_slug, slug_check_unchanged
 from config.states import US_STATES
 from programs.models import Program, ProgramState
-from programs.slugs import save_with_unique_slug, slug_check_unchanged
 
 _UNSET: Any = object()
 YEAR_RANGE = (1900, 2200)
@@ -71,7 +71,7 @@ def program_organization_resolve(*, reference: str) -> Organization:
     if organization is None:
         raise DomainValidationError(
             f"No organization has the id or slug '{reference}'.",
-            details={"organizationId": [f"Unknown organization: {reference}"]},
+            details={"organization_id": [f"Unknown organization: {reference}"]},
         )
     return organization
 
@@ -109,7 +109,7 @@ def _check_visibility(program: Program) -> None:
     if program.visibility == Program.Visibility.PRIVATE and program.organization_id is None:
         raise DomainValidationError(
             "A private program needs organizationId: the organization that may see it.",
-            details={"organizationId": ["Required for private programs."]},
+            details={"organization_id": ["Required for private programs."]},
         )
 
 
@@ -138,7 +138,7 @@ def program_create(*, data: ProgramData, actor: Any = None) -> Program:
         raise DomainValidationError(
             "Only private programs belong to an organization; drop organizationId or set "
             "visibility to private.",
-            details={"organizationId": ["Only allowed for private programs."]},
+            details={"organization_id": ["Only allowed for private programs."]},
         )
 
     def build(slug: str) -> Program:
@@ -178,7 +178,7 @@ def program_update(*, program: Program, data: ProgramData, actor: Any = None) ->
         raise DomainValidationError(
             "Only private programs belong to an organization; drop organizationId or set "
             "visibility to private.",
-            details={"organizationId": ["Only allowed for private programs."]},
+            details={"organization_id": ["Only allowed for private programs."]},
         )
     if program.visibility == Program.Visibility.PUBLIC:
         # Public programs have no owner; switching to public drops it.

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from config.api.serializers import to_camel
 from config.errors import DomainError
 
 logger = logging.getLogger("gridprograms.api")
@@ -56,10 +57,18 @@ def _validation_details(detail):
     return {"nonFieldErrors": detail if isinstance(detail, list) else [detail]}
 
 
+def domain_details(details: dict) -> dict:
+    """Services name fields as the domain does (snake_case); the API's names are camelCase.
+    The one place that translates: the keys of a domain error's details."""
+    return {to_camel(str(key)): value for key, value in (details or {}).items()}
+
+
 def exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        return Response(
+            error_body(exc.code, exc.message, domain_details(exc.details)), status=exc.status
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, DjangoPermissionDenied):

@@ -115,7 +115,7 @@ class EligibilityForm(DashboardForm):
     )
     require_reference_id = forms.BooleanField(label="Require a reference id", required=False)
 
-    # Service errors name API keys (eligibilityCriteria.postalCodes); map them to these fields.
+    # The criteria object's keys (the API's JSON) and the fields of this form that edit them.
     API_KEYS = {
         "regions": "regions",
         "postalCodes": "postal_codes",
@@ -169,10 +169,6 @@ class EligibilityForm(DashboardForm):
         if data.get("require_reference_id"):
             rules["requireReferenceId"] = True
         return rules
-
-    def field_for_api_key(self, key: str) -> str | None:
-        tail = key.split(".", 1)[1] if key.startswith("eligibilityCriteria.") else None
-        return self.API_KEYS.get(tail) if tail else None
 
 
 class FormFieldRowForm(DashboardForm):

@@ -21,7 +21,7 @@ from dashboard.forms.instances import (
     InstanceForm,
     formset_initial,
 )
-from dashboard.mixins import WorkspaceViewMixin
+from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
@@ -154,35 +154,18 @@ class InstanceEditorMixin(InstanceMixin):
         return data
 
     def route_error(self, forms, error: DomainError) -> None:
-        main, rules, settings = forms["form"], forms["rules"], forms["settings"]
-        placed = False
-        for key, problems in (error.details or {}).items():
-            problems = problems if isinstance(problems, list) else [problems]
-            key = str(key)
-            target, field = main, None
-            if key.startswith("eligibilityCriteria"):
-                target, field = rules, rules.field_for_api_key(key)
-            elif key.startswith("formConfig"):
-                target = settings
-            else:
-                snake = {"programSlug": "program", "programId": "program"}.get(key) or "".join(
-                    "_" + c.lower() if c.isupper() else c for c in key
-                )
-                field = snake if snake in main.fields else None
-            if field is None:
-                continue
-            for problem in problems:
-                target.add_error(field, str(problem))
-            placed = True
-        if not placed:
-            target = (
-                rules
-                if "eligibilityCriteria" in error.message
-                else settings
-                if "formConfig" in error.message
-                else main
-            )
-            target.add_error(None, error.message)
+        """Services name fields as the domain does: `eligibility_criteria.*` lands on the rules
+        form, `form_config.*` on the settings form, the rest on the main form (each puts it
+        next to the field of that name, else on top)."""
+        head = str(next(iter(error.details or {}), ""))
+        target = (
+            forms["rules"]
+            if head.startswith("eligibility_criteria")
+            else forms["settings"]
+            if head.startswith("form_config")
+            else forms["form"]
+        )
+        add_domain_error(target, error)
 
     def render_forms(self, forms, status=200, **extra):
         return self.render_to_response(self.get_context_data(**forms, **extra), status=status)

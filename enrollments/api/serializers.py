@@ -12,6 +12,13 @@ from rest_framework import serializers
 from config.api.serializers import ApiModelSerializer, ApiSerializer
 from enrollments.models import Customer, EnrollmentStatus, IdentificationType, Lead
 
+# The public shape of an enrollment is the domain's (enrollments.payloads): the API renders it,
+# events and emails carry it. Re-exported here under the names the API has always used.
+from enrollments.payloads import (
+    EnrollmentSerializer,
+    PostalAddressSerializer,
+)
+
 STATUS_INPUTS = ("status", "eligibilityStatus", "eligibility", "eligibilityReason")
 TRANSITIONS_HINT = (
     "The status changes only through POST /api/v1/enrollments/{id}/transitions "
@@ -23,15 +30,6 @@ def _text(max_length: int, **kwargs):
     return serializers.CharField(
         max_length=max_length, required=False, allow_blank=True, trim_whitespace=True, **kwargs
     )
-
-
-class PostalAddressSerializer(ApiSerializer):
-    streetOne = _text(200, source="street_one")
-    streetTwo = _text(200, source="street_two")
-    city = _text(100)
-    state = _text(50, help_text="For US addresses the two-letter code (e.g. NY).")
-    postalCode = _text(20, source="postal_code")
-    country = _text(60)
 
 
 class MetadataField(serializers.JSONField):
@@ -100,71 +98,7 @@ class LeadSerializer(ApiModelSerializer):
         read_only_fields = ["id", "customer_id", "created_at", "updated_at"]
 
 
-# --- enrollments: responses -------------------------------------------------------------------
-class EligibilitySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=EnrollmentStatus.choices, read_only=True)
-    reason = serializers.CharField(source="eligibility_reason", read_only=True)
-    programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
-
-
-class EnrollmentSerializer(serializers.Serializer):
-    """An enrollment as every endpoint (and every event's `data.object`) returns it."""
-
-    id = serializers.CharField(read_only=True)
-    programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
-    identificationType = serializers.ChoiceField(
-        source="identification_type", choices=IdentificationType.choices, read_only=True
-    )
-    leadId = serializers.CharField(source="lead_id", read_only=True, allow_null=True)
-    customerId = serializers.CharField(source="customer_id", read_only=True)
-    enrollmentId = serializers.CharField(
-        source="previous_enrollment_id",
-        read_only=True,
-        allow_null=True,
-        help_text="The enrollment this one continues (identificationType enrollmentId).",
-    )
-    firstName = serializers.CharField(source="first_name", read_only=True)
-    lastName = serializers.CharField(source="last_name", read_only=True)
-    email = serializers.CharField(read_only=True)
-    phone = serializers.CharField(read_only=True)
-    address = PostalAddressSerializer(source="*", read_only=True)
-    manufacturerSlugs = serializers.ListField(
-        source="manufacturer_slugs", child=serializers.CharField(), read_only=True
-    )
-    deviceType = serializers.CharField(source="device_type", read_only=True)
-    deviceCapacity = serializers.FloatField(
-        source="device_capacity", read_only=True, allow_null=True, help_text="kWh"
-    )
-    serialNumber = serializers.CharField(source="serial_number", read_only=True)
-    referenceId = serializers.CharField(source="reference_id", read_only=True)
-    referenceDescription = serializers.CharField(source="reference_description", read_only=True)
-    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
-    metadata = serializers.DictField(read_only=True)
-    meta = serializers.DictField(source="metadata", read_only=True, help_text="= metadata")
-    eligibilityStatus = serializers.ChoiceField(
-        source="status", choices=EnrollmentStatus.choices, read_only=True
-    )
-    eligibilityReason = serializers.CharField(source="eligibility_reason", read_only=True)
-    eligibility = EligibilitySerializer(source="*", read_only=True)
-    enrollmentStartDate = serializers.DateTimeField(
-        source="enrollment_start_date", read_only=True, allow_null=True
-    )
-    exitReason = serializers.CharField(
-        source="exit_reason", read_only=True, help_text="Why the customer was unenrolled."
-    )
-    allowedTransitions = serializers.ListField(
-        source="allowed_transitions",
-        child=serializers.ChoiceField(choices=EnrollmentStatus.choices),
-        read_only=True,
-        help_text=(
-            "Statuses reachable now by the lifecycle's rules (not filtered by the caller's "
-            "scopes: approved/rejected also need enrollments:review)."
-        ),
-    )
-    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
-    updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
-
-
+# --- enrollments: responses (EnrollmentSerializer: see enrollments.payloads) -------------------
 class EvaluationRuleSerializer(serializers.Serializer):
     rule = serializers.CharField()
     passed = serializers.BooleanField()

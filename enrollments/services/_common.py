@@ -16,6 +16,7 @@ from enrollments.models import (
     EnrollmentTerm,
     IdentificationType,
 )
+from enrollments.payloads import enrollment_payload
 from events.services import event_record
 
 ADDRESS_FIELDS = AddressFields.ADDRESS_FIELDS
@@ -38,15 +39,16 @@ ID_FIELD_OF_TYPE = {
     IdentificationType.LEAD_ID: "lead_id",
     IdentificationType.ENROLLMENT_ID: "enrollment_id",
 }
-# API names, for messages that tell the caller what to send.
-API_NAMES = {
-    "first_name": "firstName",
-    "last_name": "lastName",
-    "email": "email",
-    "customer_id": "customerId",
-    "lead_id": "leadId",
-    "enrollment_id": "enrollmentId",
-    "identification_type": "identificationType",
+# Words for people in messages (details name the fields in snake_case; the API camelizes them,
+# the dashboard puts them next to its form fields of the same names).
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "customer_id": "Customer",
+    "lead_id": "Lead",
+    "enrollment_id": "Previous enrollment",
+    "identification_type": "Identification type",
 }
 STATUS_FIELDS = ("status", "eligibility_status", "eligibilityStatus", "eligibility")
 
@@ -110,18 +112,13 @@ def _refuse_status_fields(data: dict) -> None:
         raise DomainValidationError(
             "The status cannot be set here; use POST /api/v1/enrollments/{id}/transitions "
             '(e.g. {"to": "submitted"}) or /evaluate.',
-            details={
-                API_NAMES.get(n, n): ["Read-only: change it with the transitions endpoint."]
-                for n in given
-            },
+            details={n: ["Read-only: change it with the transitions endpoint."] for n in given},
         )
 
 
 def _payload(enrollment: Enrollment) -> dict:
-    """The enrollment as the API returns it (the events' `data.object`)."""
-    from enrollments.api.serializers import EnrollmentSerializer
-
-    return dict(EnrollmentSerializer(enrollment).data)
+    """The enrollment as the API returns it (the events' `data.object`): the domain's payload."""
+    return enrollment_payload(enrollment)
 
 
 def _record(enrollment: Enrollment, type: str, **extra) -> None:
@@ -154,7 +151,7 @@ def _refuse_read_only(enrollment: Enrollment) -> None:
         raise ConflictError(
             f"The program instance '{instance.name}' is archived and read-only; "
             "reactivate it to change its enrollments.",
-            details={"programInstanceId": instance.pk},
+            details={"program_instance_id": instance.pk},
         )
 
 

@@ -22,10 +22,10 @@ from enrollments.models import (
 )
 from enrollments.services._common import (
     ADDRESS_FIELDS,
-    API_NAMES,
     DETAIL_FIELDS,
     EDITABLE_FIELDS,
     ID_FIELD_OF_TYPE,
+    LABELS,
     PERSON_FIELDS,
     _lock,
     _normalise,
@@ -42,18 +42,18 @@ from enrollments.services.people import _customer_for
 def _missing_person_fields(values: dict, source: str) -> None:
     missing = [f for f in ("first_name", "last_name", "email") if not values.get(f)]
     if missing:
-        names = ", ".join(API_NAMES[f] for f in missing)
+        names = ", ".join(LABELS[f] for f in missing)
         raise DomainValidationError(
             f"{names} required: {source}",
-            details={API_NAMES[f]: [f"This field is required ({source})."] for f in missing},
+            details={f: [f"This field is required ({source})."] for f in missing},
         )
 
 
 def _not_found_reference(field: str, what: str) -> DomainValidationError:
     # The same answer whether the id is unknown or another workspace's (no existence leak).
     return DomainValidationError(
-        f"{API_NAMES[field]}: no {what} with this id in your workspace.",
-        details={API_NAMES[field]: [f"No {what} with this id in your workspace."]},
+        f"{LABELS[field]}: no {what} with this id in your workspace.",
+        details={field: [f"No {what} with this id in your workspace."]},
     )
 
 
@@ -65,20 +65,20 @@ def _identify(workspace, clean: dict) -> dict:
         raise DomainValidationError(
             "identificationType is required: one of " + ", ".join(IdentificationType.values) + ".",
             details={
-                "identificationType": ["Must be one of " + ", ".join(IdentificationType.values)]
+                "identification_type": ["Must be one of " + ", ".join(IdentificationType.values)]
             },
         )
     expected = ID_FIELD_OF_TYPE.get(kind)
     stray = [f for f in ID_FIELD_OF_TYPE.values() if clean.get(f) and f != expected]
     if stray:
         raise DomainValidationError(
-            f"{API_NAMES[stray[0]]} is not used with identificationType {kind}.",
-            details={API_NAMES[f]: [f"Not used with identificationType {kind}."] for f in stray},
+            f"{LABELS[stray[0]]} is not used with identificationType {kind}.",
+            details={f: [f"Not used with identificationType {kind}."] for f in stray},
         )
     if expected and not clean.get(expected):
         raise DomainValidationError(
-            f"{API_NAMES[expected]} is required when identificationType is {kind}.",
-            details={API_NAMES[expected]: [f"Required when identificationType is {kind}."]},
+            f"{LABELS[expected]} is required when identificationType is {kind}.",
+            details={expected: [f"Required when identificationType is {kind}."]},
         )
     given = {
         k: v
@@ -144,7 +144,7 @@ def _refuse_duplicate(instance, customer: Customer) -> None:
         raise ConflictError(
             f"{customer.email} already has an open enrollment in this program instance "
             f"({existing.pk}, {existing.status}).",
-            details={"enrollmentId": existing.pk, "status": existing.status},
+            details={"enrollment_id": existing.pk, "status": existing.status},
         )
 
 
@@ -171,7 +171,7 @@ def _refuse_excluded_programs(instance, customer: Customer) -> None:
         raise ConflictError(
             f"{customer.email} is enrolled in {', '.join(clash)}, which this program instance "
             "excludes (eligibilityCriteria.excludeProgramSlugs).",
-            details={"excludeProgramSlugs": clash},
+            details={"exclude_program_slugs": clash},
         )
 
 
@@ -188,7 +188,7 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
     _refuse_status_fields(data)
     block = instance.enrollment_block_reason()
     if block:
-        raise ConflictError(block, details={"programInstanceId": instance.pk})
+        raise ConflictError(block, details={"program_instance_id": instance.pk})
     clean = _normalise(data)
     with transaction.atomic():
         identity = _identify(workspace, clean)
@@ -230,13 +230,13 @@ def enrollment_update(*, enrollment: Enrollment, data: dict, actor: Tenant | Non
     if unknown:
         raise DomainValidationError(
             f"Cannot change {', '.join(unknown)} of an enrollment.",
-            details={API_NAMES.get(n, n): ["Cannot be changed."] for n in unknown},
+            details={n: ["Cannot be changed."] for n in unknown},
         )
     blank = [f for f in ("first_name", "last_name", "email") if f in clean and not clean[f]]
     if blank:
         raise DomainValidationError(
-            f"{API_NAMES[blank[0]]}: This field may not be blank.",
-            details={API_NAMES[f]: ["This field may not be blank."] for f in blank},
+            f"{LABELS[blank[0]]}: this field may not be blank.",
+            details={f: ["This field may not be blank."] for f in blank},
         )
     with transaction.atomic():
         locked = _lock(enrollment)

@@ -133,7 +133,7 @@ def _refuse_second_open(locked: Enrollment) -> None:
         raise ConflictError(
             "The customer has another open enrollment in this program instance; "
             "work on that one instead.",
-            details={"enrollmentId": other},
+            details={"enrollment_id": other},
         )
 
 
@@ -147,8 +147,8 @@ def _check_transition_request(
         )
     if start_date is not None and to != EnrollmentStatus.APPROVED:
         raise DomainValidationError(
-            "startDate is only used when approving.",
-            details={"startDate": ["Only used with to=approved."]},
+            "A start date is only used when approving.",
+            details={"start_date": ["Only used with to=approved."]},
         )
     if metadata is not None and not isinstance(metadata, dict):
         raise DomainValidationError(

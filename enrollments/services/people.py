@@ -14,7 +14,7 @@ from enrollments.models import (
 )
 from enrollments.services._common import (
     ADDRESS_FIELDS,
-    API_NAMES,
+    LABELS,
     PERSON_FIELDS,
     _normalise,
     _require_scope,
@@ -34,7 +34,7 @@ def _email_conflict(existing: Customer) -> ConflictError:
         f"A customer with the email {existing.email} already exists ({existing.pk}).",
         details={
             "email": ["A customer with this email already exists."],
-            "customerId": existing.pk,
+            "customer_id": existing.pk,
         },
     )
 
@@ -46,8 +46,8 @@ def customer_create(*, workspace, data: dict, actor: Tenant | None = None) -> Cu
     missing = [f for f in ("first_name", "last_name", "email") if not clean.get(f)]
     if missing:
         raise DomainValidationError(
-            f"{API_NAMES[missing[0]]}: This field is required.",
-            details={API_NAMES[f]: ["This field is required."] for f in missing},
+            f"{LABELS[missing[0]]}: this field is required.",
+            details={f: ["This field is required."] for f in missing},
         )
     with transaction.atomic():
         existing = _email_taken(workspace, clean["email"])
@@ -69,8 +69,8 @@ def customer_update(*, customer: Customer, data: dict, actor: Tenant | None = No
     blank = [f for f in ("first_name", "last_name", "email") if f in clean and not clean[f]]
     if blank:
         raise DomainValidationError(
-            f"{API_NAMES[blank[0]]}: This field may not be blank.",
-            details={API_NAMES[f]: ["This field may not be blank."] for f in blank},
+            f"{LABELS[blank[0]]}: this field may not be blank.",
+            details={f: ["This field may not be blank."] for f in blank},
         )
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)

@@ -1,10 +1,11 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
-from config.api.viewsets import ScopedModelViewSet
+from config.api.viewsets import ScopedModelViewSet, WorkspaceScopedViewSetMixin
 from config.errors import DomainValidationError
 from instances.api.serializers import (
     EligibilityCheckSerializer,
@@ -162,3 +163,42 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         result = evaluate(criteria=instance.eligibility_criteria, subject=subject).as_dict()
         result["criteriaVersion"] = instance.criteria_version
         return Response(result)
+
+
+class ProgramInstanceOfProgramViewSet(WorkspaceScopedViewSetMixin, viewsets.GenericViewSet):
+    """`POST /programs/{programSlug}/instances`: an instance of that program in the caller's
+    workspace. It lives with the instances (not in the programs API) so that the programs app
+    never imports the instances app."""
+
+    queryset = ProgramInstance.objects.select_related("program", "workspace")
+    serializer_class = ProgramInstanceSerializer
+    read_scope = scope_names.INSTANCES_WRITE
+    write_scope = scope_names.INSTANCES_WRITE
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "programSlug", str, OpenApiParameter.PATH, description="The program's slug."
+            )
+        ],
+        request=ProgramInstanceSerializer,
+        responses={201: ProgramInstanceSerializer},
+        description="Create an instance of this program in the caller's workspace "
+        "(scope instances:write).",
+        operation_id="programs_instances_create",
+        tags=["programs"],
+    )
+    def create(self, request, programSlug=None):
+        workspace = self.tenant.workspace
+        # By slug (the contract's `{programSlug}`), or by id for clients that hold one.
+        program = program_get_visible(workspace=workspace, slug=programSlug) or (
+            program_get_visible(workspace=workspace, program_id=programSlug)
+        )
+        if program is None:
+            raise NotFound("No such program.")
+        serializer = ProgramInstanceSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        check_program_reference(serializer, program)
+        return create_instance_response(self, serializer, program)

@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
 from config.api.serializers import ApiModelSerializer
-from programs.api.fields import DateOrDateTimeField
+from config.fields import DateOrDateTimeField
 from programs.models import Program
+from programs.payloads import ProgramRefSerializer  # noqa: F401  (re-exported)
 
 
 class ProgramSerializer(ApiModelSerializer):
@@ -52,23 +53,6 @@ class ProgramSerializer(ApiModelSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"description": {"required": False, "allow_blank": True}}
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["type"] = instance.type or None
-        return data
-
-
-class ProgramRefSerializer(serializers.Serializer):
-    """The parent program, embedded in an instance (the spec's `program: Program`)."""
-
-    id = serializers.CharField()
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    type = serializers.CharField(allow_null=True)
-    visibility = serializers.CharField()
-    active = serializers.BooleanField()
-    year = serializers.IntegerField(allow_null=True)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

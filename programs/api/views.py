@@ -1,13 +1,10 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
 from config.api.viewsets import ScopedCreateListRetrieveUpdateViewSet
-from instances.api.serializers import ProgramInstanceSerializer
-from instances.api.views import check_program_reference, create_instance_response
 from programs.api.serializers import ProgramSerializer
 from programs.filtersets import ProgramFilterSet
 from programs.models import Program
@@ -56,7 +53,6 @@ class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
     lookup_url_kwarg = "programSlug"
     read_scope = scope_names.PROGRAMS_READ
     write_scope = scope_names.PROGRAMS_ADMIN
-    action_scopes = {"instances": scope_names.INSTANCES_WRITE}
 
     def get_object(self):
         """By slug (the contract's `{programSlug}`), or by id for clients that hold one."""
@@ -83,21 +79,3 @@ class ProgramViewSet(ScopedCreateListRetrieveUpdateViewSet):
             program=program, data=_program_data(serializer.validated_data), actor=self.tenant
         )
         return Response(self.get_serializer(program).data)
-
-    @extend_schema(
-        parameters=[SLUG_PARAMETER],
-        request=ProgramInstanceSerializer,
-        responses={201: ProgramInstanceSerializer},
-        description="Create an instance of this program in the caller's workspace "
-        "(scope instances:write).",
-        operation_id="programs_instances_create",
-    )
-    @action(detail=True, methods=["post"], url_path="instances")
-    def instances(self, request, programSlug=None):
-        program = self.get_object()
-        serializer = ProgramInstanceSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        check_program_reference(serializer, program)
-        return create_instance_response(self, serializer, program)

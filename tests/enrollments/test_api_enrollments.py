@@ -246,7 +246,9 @@ def test_customer_info_requires_person(api, instance, missing):
     response = enroll(api, instance, body)
     assert response.status_code == 400
     assert missing in response.json()["details"]
-    assert missing in response.json()["message"]
+    # The message is for people: "First name", not "firstName".
+    label = {"firstName": "First name", "lastName": "Last name", "email": "Email"}[missing]
+    assert label in response.json()["message"]
 
 
 def test_identification_type_is_required(api, instance):

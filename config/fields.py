@@ -1,4 +1,5 @@
-"""Serializer and filter fields shared by the programs and instances APIs."""
+"""Serializer and filter fields shared by the programs and instances APIs and payloads (in
+config, so that neither app imports the other for them)."""
 
 import datetime as dt
 
