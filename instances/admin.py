@@ -15,6 +15,7 @@ from instances.services import (
     instance_delete,
     instance_set_status,
     instance_update,
+    program_accepts_instances,
 )
 from programs.models import Program
 
@@ -31,6 +32,7 @@ EDITABLE = [
     "start_date",
     "end_date",
     "metadata",
+    "auto_evaluate",
 ]
 
 
@@ -77,6 +79,11 @@ class ProgramInstanceAdminForm(forms.ModelForm):
             and not Program.objects.for_workspace(workspace).filter(pk=program.pk).exists()
         ):
             self.add_error("program", "This program is private to another organization.")
+        if program and self.instance._state.adding:
+            try:
+                program_accepts_instances(program=program)  # the service's rule, as a form error
+            except DomainError as exc:
+                self.add_error("program", exc.message)
         return cleaned
 
 

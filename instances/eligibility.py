@@ -240,8 +240,28 @@ def _check(rule: str, expected: Any, subject: EligibilitySubject) -> RuleResult:
     raise ValueError(f"unknown rule {rule}")  # validate_criteria keeps this unreachable
 
 
-def evaluate(*, criteria: Any, subject: EligibilitySubject) -> EligibilityResult:
-    """Check every rule; the reason is the first failure, or a summary of what qualified."""
+def _program_states_check(states, subject: EligibilitySubject) -> RuleResult:
+    state = (subject.state or "").strip().upper()
+    listed = ", ".join(states)
+    if not state:
+        return RuleResult("programStates", False, f"No state given; the program runs in {listed}.")
+    ok = state in states
+    where = "is one of" if ok else "is outside"
+    return RuleResult(
+        "programStates", ok, f"State {state} {where} the program's states ({listed})."
+    )
+
+
+def evaluate(*, criteria: Any, subject: EligibilitySubject, program_states=()) -> EligibilityResult:
+    """Check every rule; the reason is the first failure, or a summary of what qualified.
+
+    `program_states` (the parent program's `states`; empty = anywhere) bound every instance:
+    an address outside them is ineligible whatever the instance's own criteria say."""
+    states = [str(code).strip().upper() for code in program_states or () if str(code).strip()]
+    if states:
+        bound = _program_states_check(states, subject)
+        if not bound.passed:
+            return EligibilityResult(eligible=False, reason=bound.detail, rules=[bound])
     if isinstance(criteria, str) and criteria.strip():
         return EligibilityResult(
             eligible=True,
@@ -254,6 +274,8 @@ def evaluate(*, criteria: Any, subject: EligibilitySubject) -> EligibilityResult
             eligible=True, reason="No machine-checked eligibility rules apply.", rules=[]
         )
     results = [_check(rule, criteria[rule], subject) for rule in RULE_KEYS if rule in criteria]
+    if states:
+        results.insert(0, bound)
     failures = [r for r in results if not r.passed]
     if failures:
         return EligibilityResult(eligible=False, reason=failures[0].detail, rules=results)
@@ -261,4 +283,14 @@ def evaluate(*, criteria: Any, subject: EligibilitySubject) -> EligibilityResult
         eligible=True,
         reason="Meets all rules: " + " ".join(r.detail for r in results),
         rules=results,
+    )
+
+
+def evaluate_for_instance(*, instance, subject: EligibilitySubject) -> EligibilityResult:
+    """The instance's criteria within its program's states: what every door evaluates (the
+    lifecycle service and the dry run). Needs `instance.program` loaded."""
+    return evaluate(
+        criteria=instance.eligibility_criteria,
+        subject=subject,
+        program_states=instance.program.states,
     )

@@ -38,6 +38,11 @@ class ProgramInstance(FSMModelMixin, models.Model):
     # Protected: only the transitions below (called by instances.services) change the status.
     status = FSMField(max_length=16, choices=Status.choices, default=Status.ACTIVE, protected=True)
     metadata = models.JSONField(default=dict, blank=True)
+    auto_evaluate = models.BooleanField(
+        default=False,
+        help_text="Evaluate eligibility as soon as an enrollment is created (the spec's "
+        "automated evaluation).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

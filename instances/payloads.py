@@ -182,6 +182,12 @@ class ProgramInstanceSerializer(ApiSerializer):
     customFields = JsonObjectField(
         source="metadata", required=False, help_text="Alias of `metadata`."
     )
+    autoEvaluate = serializers.BooleanField(
+        source="auto_evaluate",
+        required=False,
+        help_text="When true, enrollments created through the API or the dashboard are "
+        "evaluated at once (candidate → eligible or ineligible). Default false.",
+    )
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 

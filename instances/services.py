@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, RestrictedError
+from django.utils import timezone
 from django_fsm import can_proceed
 
 from config.errors import ConflictError, DomainValidationError, InvalidTransitionError
@@ -40,6 +41,7 @@ EDITABLE_FIELDS = (
     "start_date",
     "end_date",
     "metadata",
+    "auto_evaluate",
 )
 STATUS_TRANSITIONS = {
     ProgramInstance.Status.ACTIVE: "activate",
@@ -135,12 +137,30 @@ def _check_program_visible(*, workspace, program: Program) -> None:
         )
 
 
+def program_accepts_instances(*, program: Program, now=None) -> None:
+    """A program that is inactive or past its `endTime` gets no new instances (409 with the
+    reason). The service checks it; the admin's form calls it too, to show it as a form error."""
+    now = now or timezone.now()
+    if not program.active:
+        raise ConflictError(
+            f"The program {program.name} is inactive, so it cannot get new instances.",
+            details={"program_slug": program.slug},
+        )
+    if program.end_time and now > program.end_time:
+        raise ConflictError(
+            f"The program {program.name} ended on {program.end_time:%Y-%m-%d}, so it cannot get "
+            "new instances.",
+            details={"program_slug": program.slug},
+        )
+
+
 @transaction.atomic
 def instance_create(
     *, workspace, program: Program, data: dict[str, Any], actor: Any = None
 ) -> ProgramInstance:
     fields = _validate(dict(data))
     _check_program_visible(workspace=workspace, program=program)
+    program_accepts_instances(program=program)
     if not fields.get("name"):
         raise DomainValidationError(
             "name (or title) is required.", details={"name": ["This field is required."]}

@@ -86,7 +86,8 @@ class ProgramInstanceFactory(DjangoModelFactory):
     class Meta:
         model = "instances.ProgramInstance"
 
-    program = factory.SubFactory(ProgramFactory)
+    # A nationwide program unless a test says otherwise: the program's states bound eligibility.
+    program = factory.SubFactory(ProgramFactory, states=[])
     workspace = factory.SubFactory(WorkspaceFactory)
     name = factory.Sequence(lambda n: f"Instance {n}")
     slug = factory.Sequence(lambda n: f"instance-{n}")

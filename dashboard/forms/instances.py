@@ -50,6 +50,10 @@ class InstanceForm(DashboardForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
+    auto_evaluate = forms.BooleanField(
+        label="Evaluate eligibility as soon as an enrollment is created", required=False
+    )
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")

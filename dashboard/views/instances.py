@@ -21,6 +21,7 @@ from dashboard.forms.instances import (
     InstanceForm,
     formset_initial,
 )
+from dashboard.instance_edits import keep_unchanged
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
@@ -113,6 +114,7 @@ class InstanceEditorMixin(InstanceMixin):
                     "custom_terms": instance.custom_terms,
                     "start_date": instance.start_date,
                     "end_date": instance.end_date,
+                    "auto_evaluate": instance.auto_evaluate,
                 },
             )
             main.fields["slug"].disabled = True
@@ -147,6 +149,7 @@ class InstanceEditorMixin(InstanceMixin):
                 "custom_terms",
                 "start_date",
                 "end_date",
+                "auto_evaluate",
             )
         }
         data["eligibility_criteria"] = forms["rules"].criteria()
@@ -211,7 +214,8 @@ class InstanceEditView(InstanceEditorMixin, TemplateView):
         forms = self.build_forms(request.POST, instance=instance)
         if self.all_valid(forms):
             try:
-                instance_update(instance=instance, data=self.service_data(forms), actor=self.tenant)
+                data = keep_unchanged(instance, self.service_data(forms))
+                instance_update(instance=instance, data=data, actor=self.tenant)
             except DomainError as error:
                 self.route_error(forms, error)
             else:

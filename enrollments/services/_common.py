@@ -138,7 +138,7 @@ def _lock(enrollment: Enrollment) -> Enrollment:
     try:
         return (
             Enrollment.objects.select_for_update(of=("self",))
-            .select_related("program_instance", "workspace")
+            .select_related("program_instance__program", "workspace")
             .get(pk=enrollment.pk)
         )
     except Enrollment.DoesNotExist:

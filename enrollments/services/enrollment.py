@@ -35,6 +35,7 @@ from enrollments.services._common import (
     _require_scope,
     enrollment_sync_terms,
 )
+from enrollments.services.lifecycle import enrollment_evaluate
 from enrollments.services.people import _customer_for
 
 
@@ -148,6 +149,28 @@ def _refuse_duplicate(instance, customer: Customer) -> None:
         )
 
 
+def _refuse_serial_taken(instance, customer_id, serial: str, *, exclude_pk=None) -> None:
+    """One device (serial number) is enrolled once per instance: another customer's open
+    enrollment of the same serial (any case) is a 409 naming it."""
+    serial = (serial or "").strip()
+    if not serial:
+        return
+    others = (
+        Enrollment.objects.filter(program_instance=instance, serial_number__iexact=serial)
+        .exclude(customer_id=customer_id)
+        .exclude(status__in=CLOSED_STATUSES)
+    )
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    other = others.values_list("pk", flat=True).first()
+    if other is not None:
+        raise ConflictError(
+            f"The device with serial number {serial} is already enrolled in this program "
+            "instance by another customer.",
+            details={"enrollment_id": other, "serial_number": serial},
+        )
+
+
 def enrolled_program_slugs(*, customer: Customer | str, exclude_pk: str | None = None) -> set[str]:
     """Program and instance slugs the customer takes part in or applied to (submitted or
     approved), for `excludeProgramSlugs`, which may name either (as the eligibility dry run of
@@ -179,8 +202,11 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
     """A new `candidate` enrollment of `instance` (which must belong to `workspace`).
 
     Refused: an instance that is not open (409 with the reason), a customer with an open
-    enrollment in the instance (409), a customer enrolled in an excluded program (409), and
-    missing or wrong identification (400 naming the field).
+    enrollment in the instance (409), a customer enrolled in an excluded program (409), a
+    device serial number another customer enrolled in the instance (409,
+    `details.enrollment_id`), and missing or wrong identification (400 naming the field).
+    With the instance's `auto_evaluate` on, the new enrollment is evaluated at once
+    (`enrollment_evaluate`, in the same transaction).
     """
     _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
     if instance.workspace_id != workspace.pk:
@@ -196,6 +222,7 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
         _refuse_duplicate(instance, customer)
         _refuse_excluded_programs(instance, customer)
         values = identity["values"]
+        _refuse_serial_taken(instance, customer.pk, values.get("serial_number"))
         fields = {
             k: values[k] for k in (*PERSON_FIELDS, *ADDRESS_FIELDS, *DETAIL_FIELDS) if k in values
         }
@@ -217,6 +244,9 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             raise
         enrollment_sync_terms(enrollments=[enrollment], replace=False)
         _record(enrollment, "enrollment.created")
+        if instance.auto_evaluate:
+            # The instance's automated evaluation: the same service as POST /evaluate.
+            enrollment, _ = enrollment_evaluate(enrollment=enrollment, actor=actor)
     return enrollment
 
 
@@ -244,6 +274,13 @@ def enrollment_update(*, enrollment: Enrollment, data: dict, actor: Tenant | Non
         changed = [name for name, value in clean.items() if getattr(locked, name) != value]
         if not changed:
             return locked
+        if "serial_number" in changed:
+            _refuse_serial_taken(
+                locked.program_instance,
+                locked.customer_id,
+                clean["serial_number"],
+                exclude_pk=locked.pk,
+            )
         for name in changed:
             setattr(locked, name, clean[name])
         locked.save(update_fields=[*changed, "updated_at"])

@@ -32,7 +32,7 @@ from enrollments.services._common import (
 )
 from enrollments.transitions import Transition, transition_for, transition_to
 from events.services import event_record_many
-from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate
+from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate_for_instance
 
 
 # --- enrollments: the lifecycle ---------------------------------------------------------------
@@ -105,6 +105,8 @@ def _apply_transition(
     if batch is None:
         change.save()
         _record(locked, "enrollment.status_changed", previous_status=previous)
+        # The spec: `enrollment.updated` whenever the status or the data changes.
+        _record(locked, "enrollment.updated", previous_status=previous)
     else:
         batch.add(change, locked, previous)
     return locked
@@ -248,7 +250,7 @@ def _evaluate_locked(
             f"Only candidate enrollments are evaluated; this one is {locked.status}.",
             details={"allowed": allowed, "from": locked.status, "to": "eligible|ineligible"},
         )
-    result = evaluate(criteria=instance.eligibility_criteria, subject=subject_of(locked))
+    result = evaluate_for_instance(instance=instance, subject=subject_of(locked))
     target = EnrollmentStatus.ELIGIBLE if result.eligible else EnrollmentStatus.INELIGIBLE
     _apply_transition(
         locked,
@@ -282,14 +284,16 @@ class _Batch:
     def add(self, change: EnrollmentStatusChange, enrollment: Enrollment, previous: str) -> None:
         self.changes.append(change)
         self.workspaces[enrollment.workspace_id] = enrollment.workspace
-        self.events.setdefault(enrollment.workspace_id, []).append(
+        payload = _payload(enrollment)
+        self.events.setdefault(enrollment.workspace_id, []).extend(
             {
-                "type": "enrollment.status_changed",
-                "obj": _payload(enrollment),
+                "type": type_,
+                "obj": payload,
                 "previous_status": previous,
                 "enrollment_id": enrollment.pk,
                 "program_instance_id": enrollment.program_instance_id,
             }
+            for type_ in ("enrollment.status_changed", "enrollment.updated")
         )
 
     def flush(self) -> None:
@@ -317,7 +321,7 @@ def _bulk(enrollments, step, *, prepare=None) -> list[BulkResult]:
             locked = {
                 row.pk: row
                 for row in Enrollment.objects.select_for_update(of=("self",))
-                .select_related("program_instance", "workspace")
+                .select_related("program_instance__program", "workspace")
                 .filter(pk__in=chunk)
                 .order_by("pk")
             }

@@ -12,7 +12,7 @@ from instances.api.serializers import (
     EligibilityResultSerializer,
     ProgramInstanceSerializer,
 )
-from instances.eligibility import evaluate
+from instances.eligibility import evaluate_for_instance
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.models import ProgramInstance
 from instances.selectors import (
@@ -160,7 +160,7 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
             reference_id=data.get("referenceId", ""),
             enrolled_program_slugs=enrolled,
         )
-        result = evaluate(criteria=instance.eligibility_criteria, subject=subject).as_dict()
+        result = evaluate_for_instance(instance=instance, subject=subject).as_dict()
         result["criteriaVersion"] = instance.criteria_version
         return Response(result)
 

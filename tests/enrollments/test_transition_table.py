@@ -21,12 +21,26 @@ from enrollments.models import Enrollment, EnrollmentStatus, EnrollmentStatusCha
 from enrollments.services import enrollment_bulk_transition, enrollment_transition
 from enrollments.transitions import TABLE, allowed_targets, transition_for
 from events.models import Event
-from tests.dashboard.conftest import dash  # noqa: F401  (fixture)
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 from tests.events.conftest import run_worker  # noqa: F401  (fixture)
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(workspace):
+    """A signed-in dashboard client (Django's test Client) of `workspace` with a role."""
+
+    def make(role="operator"):
+        user = UserFactory()
+        MembershipFactory(user=user, workspace=workspace, role=role)
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
 
 ROWS = [pytest.param(row, id=f"{row.source}-{row.target}") for row in TABLE]
 REASON = "Checked against the program rules"
@@ -157,13 +171,13 @@ def test_api_door(api_client_for, workspace, row):
 
 
 @pytest.mark.parametrize("row", ROWS)
-def test_dashboard_door(dash, workspace, row):  # noqa: F811
+def test_dashboard_door(member, workspace, row):
     enrollment = ready(workspace, row)
     page = f"/enrollments/{enrollment.pk}/"
     hidden = f'name="to" value="{row.target}"'
-    without = dash(role=ROLE_WITHOUT[row.scope]).get(page).content.decode()
+    without = member(role=ROLE_WITHOUT[row.scope]).get(page).content.decode()
     assert hidden not in without
-    client = dash(role=ROLE_WITH[row.scope])
+    client = member(role=ROLE_WITH[row.scope])
     html = client.get(page).content.decode()
     assert hidden in html and f">{row.label}</button>" in html
     assert (f'id="reason-{row.target}"' in html) == row.reason_asked
@@ -183,11 +197,11 @@ def test_dashboard_door(dash, workspace, row):  # noqa: F811
 
 
 @pytest.mark.parametrize("row", ROWS)
-def test_dashboard_bulk_door(dash, workspace, row):  # noqa: F811
+def test_dashboard_bulk_door(member, workspace, row):
     if not row.bulk:
         pytest.skip("not offered as a bulk action (the table says so)")
     enrollment = ready(workspace, row)
-    client = dash(role=ROLE_WITH[row.scope])
+    client = member(role=ROLE_WITH[row.scope])
     data = {"action": row.target, "ids": [enrollment.pk], "back": "?"}
     if row.reason_required:
         response = client.post("/enrollments/bulk/", data, follow=True)
@@ -249,7 +263,7 @@ def test_admin_door(workspace, row):
     assert reason == REASON
 
 
-def test_refused_pairs_agree_on_every_door(api, dash, workspace):  # noqa: F811
+def test_refused_pairs_agree_on_every_door(api, member, workspace):
     """A move absent from the table: 409 on the API with the table's targets, no button."""
     enrollment = ready(workspace, transition_for("submitted", "approved"))
     response = api.post(
@@ -257,5 +271,5 @@ def test_refused_pairs_agree_on_every_door(api, dash, workspace):  # noqa: F811
     )
     assert response.status_code == 409
     assert response.json()["details"]["allowed"] == ["approved", "rejected"]
-    html = dash(role="admin").get(f"/enrollments/{enrollment.pk}/").content.decode()
+    html = member(role="admin").get(f"/enrollments/{enrollment.pk}/").content.decode()
     assert 'name="to" value="eligible"' not in html
