@@ -1,8 +1,5 @@
 """Reads shared by the API, the admin and the dashboard. Keyword-only, always workspace-scoped.
 
-enrollment_list(*, workspace, instance=None) -> QuerySet[Enrollment]
-    (select_related as the API serializer needs; apply EnrollmentFilterSet on top)
-enrollment_get(*, workspace, enrollment_id: str) -> Enrollment          (NotFoundError)
 enrollment_history(*, enrollment) -> QuerySet[EnrollmentStatusChange]   (oldest first)
 enrollment_status_counts(*, workspace, instance=None) -> dict[str, int] (every status)
 enrollment_eligibility_subject(*, enrollment) -> instances.eligibility.EligibilitySubject
@@ -22,20 +19,6 @@ from enrollments.models import (
     Lead,
 )
 from instances.eligibility import EligibilitySubject
-
-
-def enrollment_list(*, workspace, instance=None):
-    queryset = Enrollment.objects.for_workspace(workspace).select_related("program_instance")
-    if instance is not None:
-        queryset = queryset.filter(program_instance=instance)
-    return queryset
-
-
-def enrollment_get(*, workspace, enrollment_id: str) -> Enrollment:
-    enrollment = enrollment_list(workspace=workspace).filter(pk=enrollment_id).first()
-    if enrollment is None:
-        raise NotFoundError("No enrollment with this id in your workspace.")
-    return enrollment
 
 
 def enrollment_history(*, enrollment: Enrollment):

@@ -16,10 +16,6 @@ def instance_list(*, workspace) -> QuerySet[ProgramInstance]:
     return ProgramInstance.objects.for_workspace(workspace).select_related("program", "workspace")
 
 
-def instance_get(*, workspace, instance_id: str) -> ProgramInstance | None:
-    return instance_list(workspace=workspace).filter(pk=instance_id).first()
-
-
 def enrollments_available() -> bool:
     return apps.is_installed("enrollments") and any(
         m.__name__ == "Enrollment" for m in apps.get_app_config("enrollments").get_models()

@@ -1,13 +1,6 @@
 """Reads on the program catalog shared by the API, the admin and the dashboard."""
 
-from django.db.models import QuerySet
-
 from programs.models import Program
-
-
-def program_list(*, workspace) -> QuerySet[Program]:
-    """The programs the workspace may see: public ones and its organization's private ones."""
-    return Program.objects.for_workspace(workspace).select_related("organization")
 
 
 def program_get_visible(*, workspace, slug: str | None = None, program_id: str | None = None):
