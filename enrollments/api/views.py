@@ -154,7 +154,9 @@ class EnrollmentViewSet(ScopedModelViewSet):
         description=(
             "The only way to change the status. 409 INVALID_TRANSITION when the move is not "
             "allowed now (details.allowed lists the statuses that are); approved and rejected "
-            "need the enrollments:review scope, other moves enrollments:write."
+            "need the enrollments:review scope, other moves enrollments:write; rejected needs "
+            "a reason (400 VALIDATION_ERROR naming reason). The policy of every move is the "
+            "table in enrollments/transitions.py."
         ),
         request=TransitionSerializer,
         responses=EnrollmentSerializer,
