@@ -156,6 +156,6 @@ class ApiKeyAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def revoke_keys(self, request, queryset):
         count = 0
         for key in queryset.filter(revoked_at__isnull=True):
-            api_key_revoke(api_key=key)
+            api_key_revoke(api_key=key, actor=request.user)
             count += 1
         self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from accounts import scopes as scope_names
 from accounts.models import ApiKey, Membership, Organization, User, Workspace
 from accounts.tenancy import Tenant
+from audit.services import audit_object
 from config.errors import ConflictError, DomainValidationError, ForbiddenError
 
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -29,6 +30,10 @@ DEFAULT_WORKSPACES = (
     ("production", "Production", Workspace.Environment.PRODUCTION),
     ("sandbox", "Sandbox", Workspace.Environment.SANDBOX),
 )
+
+
+# What the audit log records of a key (never its hash).
+_KEY_AUDITED = ("name", "prefix", "scopes", "expires_at")
 
 
 def hash_key(raw_key: str) -> str:
@@ -66,6 +71,7 @@ def workspace_get_or_create(*, org_slug: str, workspace_slug: str) -> Workspace:
     return workspace
 
 
+@transaction.atomic
 def api_key_create(
     *,
     workspace: Workspace,
@@ -76,12 +82,14 @@ def api_key_create(
     created_by_user: User | None = None,
     created_by_key: ApiKey | None = None,
     granter_scopes: frozenset[str] | None = None,
+    actor=None,
 ) -> tuple[ApiKey, str]:
     """Mint a key and return it with its raw value, which is never stored and never shown again.
 
     `scopes=None` makes a full key (every workspace scope, prefix `api_`); a list makes a scoped
     key (prefix `scoped_`). `granter_scopes`, when given, is what the caller holds: a key can
-    never grant a scope its creator lacks.
+    never grant a scope its creator lacks. `actor` (for the audit log) defaults to the creating
+    key, else the creating user, else the system (the command line).
     """
     full = scopes is None
     chosen = list(scope_names.WORKSPACE_SCOPES) if full else scope_names.parse_scopes(scopes)
@@ -114,13 +122,25 @@ def api_key_create(
         created_by_user=created_by_user,
         created_by_key=created_by_key,
     )
+    if actor is None:
+        actor = created_by_key or created_by_user
+    audit_object(key, actor=actor, action="apiKey.created", fields=_KEY_AUDITED)
     return key, raw
 
 
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor=None) -> ApiKey:
+    """Revoke (the row stays, for the audit trail). Revoking a revoked key changes nothing."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+        audit_object(
+            api_key,
+            actor=actor,
+            action="apiKey.revoked",
+            fields=["revoked_at"],
+            before={"revoked_at": None},
+        )
     return api_key
 
 
@@ -151,6 +171,7 @@ def membership_set(*, user: User, workspace: Workspace, role: str) -> Membership
 
 # --- members -------------------------------------------------------------------------------
 OWNER = scope_names.ROLE_OWNER
+_MEMBER_AUDITED = ("user", "role")
 
 
 def _check_owner_rule(*, tenant: Tenant, old_role: str | None, new_role: str | None) -> None:
@@ -186,7 +207,9 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
             f"{email} is already a member ({existing.role}).",
             details={"email": ["Already a member."]},
         )
-    return membership_set(user=user, workspace=workspace, role=role)
+    membership = membership_set(user=user, workspace=workspace, role=role)
+    audit_object(membership, actor=tenant, action="member.added", fields=_MEMBER_AUDITED)
+    return membership
 
 
 def _free_username(email: str) -> str:
@@ -206,11 +229,17 @@ def member_set_role(*, tenant: Tenant, membership: Membership, role: str) -> Mem
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=role)
     if role != OWNER:
         _check_not_last_owner(membership=membership)
-    return membership_set(user=membership.user, workspace=membership.workspace, role=role)
+    before = {"role": membership.role}
+    membership = membership_set(user=membership.user, workspace=membership.workspace, role=role)
+    audit_object(
+        membership, actor=tenant, action="member.roleChanged", fields=["role"], before=before
+    )
+    return membership
 
 
 @transaction.atomic
 def member_remove(*, tenant: Tenant, membership: Membership) -> None:
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=None)
     _check_not_last_owner(membership=membership)
+    audit_object(membership, actor=tenant, action="member.removed", fields=_MEMBER_AUDITED)
     membership.delete()

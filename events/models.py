@@ -40,6 +40,9 @@ class Event(models.Model):
     data = models.JSONField(help_text="{object: <as the API returns it>, previousStatus?}")
     enrollment_id = models.CharField(max_length=25, blank=True, db_index=True)
     program_instance_id = models.CharField(max_length=25, blank=True, db_index=True)
+    actor = models.JSONField(
+        default=dict, blank=True, help_text="Who made the change: {type, id, name} (audit.actors)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
