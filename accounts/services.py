@@ -32,6 +32,7 @@ DEFAULT_WORKSPACES = (
 )
 
 
+_MEMBER_AUDITED = ("user", "role")
 # What the audit log records of a key (never its hash).
 _KEY_AUDITED = ("name", "prefix", "scopes", "expires_at")
 
@@ -162,19 +163,35 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     return key
 
 
-def membership_set(*, user: User, workspace: Workspace, role: str) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
+@transaction.atomic
+def membership_set(*, user: User, workspace: Workspace, role: str, actor=None) -> Membership:
+    """Give `user` this role in `workspace` (adding them if needed); recorded in the audit log
+    as `member.added` or `member.roleChanged` (nothing when the role is already this one)."""
+    current = Membership.objects.filter(user=user, workspace=workspace).first()
+    membership, created = Membership.objects.update_or_create(
         user=user, workspace=workspace, defaults={"role": role}
     )
+    if created:
+        audit_object(membership, actor=actor, action="member.added", fields=_MEMBER_AUDITED)
+    elif current.role != role:
+        audit_object(
+            membership,
+            actor=actor,
+            action="member.roleChanged",
+            fields=["role"],
+            before={"role": current.role},
+        )
     return membership
 
 
 # --- members -------------------------------------------------------------------------------
 OWNER = scope_names.ROLE_OWNER
-_MEMBER_AUDITED = ("user", "role")
 
 
 def _check_owner_rule(*, tenant: Tenant, old_role: str | None, new_role: str | None) -> None:
+    # Every member write passes here: only admins and owners manage members, on every door.
+    if scope_names.ROLE_RANK.get(tenant.role or "", -1) < scope_names.ROLE_RANK["admin"]:
+        raise ForbiddenError("Only the workspace's admins and owners can manage its members.")
     if OWNER in (old_role, new_role) and tenant.role != OWNER:
         raise ForbiddenError("Only an owner can grant, change or remove the owner role.")
 
@@ -207,9 +224,26 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
             f"{email} is already a member ({existing.role}).",
             details={"email": ["Already a member."]},
         )
-    membership = membership_set(user=user, workspace=workspace, role=role)
-    audit_object(membership, actor=tenant, action="member.added", fields=_MEMBER_AUDITED)
-    return membership
+    return membership_set(user=user, workspace=workspace, role=role, actor=tenant)
+
+
+def member_check(*, tenant: Tenant, membership: Membership | None, role: str | None) -> None:
+    """The member rules without writing anything (the admin's form validation calls this; the
+    services check again when they write). `role=None` means removal."""
+    _check_owner_rule(
+        tenant=tenant, old_role=membership.role if membership else None, new_role=role
+    )
+    if membership is not None and role != OWNER:
+        _check_not_last_owner(membership=membership)
+
+
+@transaction.atomic
+def member_grant(*, tenant: Tenant, user: User, workspace: Workspace, role: str) -> Membership:
+    """Make an existing user a member (the admin's "add membership")."""
+    member_check(tenant=tenant, membership=None, role=role)
+    if Membership.objects.for_workspace(workspace).filter(user=user).exists():
+        raise ConflictError(f"{user} is already a member.", details={"user": ["Already a member."]})
+    return membership_set(user=user, workspace=workspace, role=role, actor=tenant)
 
 
 def _free_username(email: str) -> str:
@@ -229,17 +263,19 @@ def member_set_role(*, tenant: Tenant, membership: Membership, role: str) -> Mem
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=role)
     if role != OWNER:
         _check_not_last_owner(membership=membership)
-    before = {"role": membership.role}
-    membership = membership_set(user=membership.user, workspace=membership.workspace, role=role)
-    audit_object(
-        membership, actor=tenant, action="member.roleChanged", fields=["role"], before=before
+    return membership_set(
+        user=membership.user, workspace=membership.workspace, role=role, actor=tenant
     )
-    return membership
 
 
 @transaction.atomic
 def member_remove(*, tenant: Tenant, membership: Membership) -> None:
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=None)
     _check_not_last_owner(membership=membership)
-    audit_object(membership, actor=tenant, action="member.removed", fields=_MEMBER_AUDITED)
+    membership_delete(membership=membership, actor=tenant)
+
+
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    """Remove the membership, recorded as `member.removed` (the admin calls this too)."""
+    audit_object(membership, actor=actor, action="member.removed", fields=_MEMBER_AUDITED)
     membership.delete()
