@@ -1,5 +1,5 @@
 """Two organizations' worlds, built by the real services, for the admin walk: workspace A (the
-staff user's) and workspace B, whose every visible string carries the marker `zzb`."""
+staff user's) and workspace B, whose every visible string carries the marker `qzbmarkz`."""
 
 from dataclasses import dataclass, field
 
@@ -18,7 +18,7 @@ from instances.services import instance_create
 from tests.enrollments.factories import CustomerFactory, EnrollmentFactory, LeadFactory
 from tests.factories import MembershipFactory, ProgramFactory, UserFactory, make_api_key
 
-MARKER = "zzb"
+MARKER = "qzbmarkz"
 
 
 @dataclass
