@@ -19,12 +19,14 @@ from accounts.admin_mixins import (
 )
 from accounts.models import ApiKey, Membership, Organization, Workspace
 from accounts.services import (
+    WORKSPACE_SETTINGS,
     api_key_create,
     api_key_revoke,
     member_check,
     member_grant,
     member_remove,
     member_set_role,
+    workspace_update,
     workspaces_ensure_defaults,
 )
 from accounts.tenancy import Tenant
@@ -84,6 +86,19 @@ class WorkspaceAdmin(TenantListFilterMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {
+            name: form.cleaned_data[name]
+            for name in WORKSPACE_SETTINGS
+            if name in form.cleaned_data
+        }
+        saved = workspace_update(workspace=obj, data=data, actor=request.user)
+        for field in Workspace._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
 
 
 def member_actor(request, workspace) -> Tenant:

@@ -72,6 +72,33 @@ def workspace_get_or_create(*, org_slug: str, workspace_slug: str) -> Workspace:
     return workspace
 
 
+WORKSPACE_SETTINGS = ("name", "slug", "environment")
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, data: dict, actor=None) -> Workspace:
+    """Change a workspace's settings (name, slug, environment), recorded in the audit log as
+    `workspace.updated` with what changed. Any page that edits workspace settings calls this."""
+    unknown = sorted(set(data) - set(WORKSPACE_SETTINGS))
+    if unknown:
+        raise DomainValidationError(f"Unknown workspace setting(s): {', '.join(unknown)}.")
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    before = {name: getattr(workspace, name) for name in WORKSPACE_SETTINGS}
+    for name, value in data.items():
+        setattr(workspace, name, value)
+    workspace.full_clean(exclude=["organization"])
+    workspace.save()
+    audit_object(
+        workspace,
+        actor=actor,
+        action="workspace.updated",
+        fields=WORKSPACE_SETTINGS,
+        before=before,
+        workspace=workspace.pk,
+    )
+    return workspace
+
+
 @transaction.atomic
 def api_key_create(
     *,

@@ -214,3 +214,51 @@ def test_enrollment_events_carry_the_actor(api, workspace):
     assert event.actor == key_actor(api)
     body = api.get(f"/api/v1/events/{event.pk}").json()
     assert body["actor"] == key_actor(api)
+
+
+# --- workspace settings and the admin door -----------------------------------------------------
+def _staff_client(workspace):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    from tests.factories import MembershipFactory, UserFactory
+
+    staff = UserFactory(is_staff=True)
+    MembershipFactory(user=staff, workspace=workspace, role="owner")
+    staff.user_permissions.set(Permission.objects.all())
+    client = Client()
+    client.force_login(staff)
+    client.user = staff
+    return client
+
+
+def test_workspace_settings_through_the_admin(workspace):
+    client = _staff_client(workspace)
+    response = client.post(
+        f"/admin/accounts/workspace/{workspace.pk}/change/",
+        {
+            "organization": workspace.organization_id,
+            "slug": workspace.slug,
+            "name": "Live",
+            "environment": "production",
+        },
+    )
+    assert response.status_code == 302, response.content
+    entry = only(workspace, "workspace.updated")
+    assert entry.changes == {"name": ["Production", "Live"]}
+    assert entry.actor == user_actor(client.user)
+
+
+def test_admin_bulk_delete_of_webhooks_is_recorded(workspace):
+    from events.services import webhook_create
+
+    with transaction.atomic():
+        endpoint, _ = webhook_create(workspace=workspace, url="http://127.0.0.1:9/a")
+    client = _staff_client(workspace)
+    response = client.post(
+        "/admin/events/webhookendpoint/",
+        {"action": "delete_selected", "_selected_action": [endpoint.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    deleted = only(workspace, "webhookEndpoint.deleted")
+    assert deleted.actor == user_actor(client.user)
