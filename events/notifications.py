@@ -16,11 +16,12 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
-from events.models import Event, WebhookEndpoint
+from events.models import Event, NotificationSent, WebhookEndpoint
 from events.services import (
     CUSTOMER_NOTIFIED_STATUSES,
     STAFF_NOTIFIED_STATUSES,
@@ -66,16 +67,48 @@ def branding(instance: ProgramInstance | None) -> dict:
     }
 
 
-def _send(*, to: list[str], subject: str, template: str, context: dict) -> int:
+def _claim(*, workspace_id: str, reason: str, kind: str, address: str) -> str | None:
+    """Mark (reason, kind, address) as sent; None if it already was (a retried task)."""
+    key = f"{reason}:{kind}:{address.strip().lower()}"[:400]
+    try:
+        with transaction.atomic():
+            NotificationSent.objects.create(
+                workspace_id=workspace_id, key=key, kind=kind, recipient=address[:254]
+            )
+    except IntegrityError:
+        return None
+    return key
+
+
+def _send(
+    *,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    workspace_id: str,
+    reason: str,
+    kind: str,
+) -> int:
+    """Send one message per address (recipients never see each other's), each at most once per
+    (reason, kind): the mark is written before sending and removed if sending fails, so a task
+    retried after a crash or an SMTP error sends only what is still owed."""
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     sent = 0
-    for address in to:  # one message each: recipients never see each other's addresses
+    for address in to:
+        key = _claim(workspace_id=workspace_id, reason=reason, kind=kind, address=address)
+        if key is None:
+            continue
         message = EmailMultiAlternatives(
             subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
         )
         message.attach_alternative(html, "text/html")
-        sent += message.send()
+        try:
+            sent += message.send()
+        except Exception:
+            NotificationSent.objects.filter(key=key).delete()
+            raise
     return sent
 
 
@@ -129,6 +162,9 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
             subject=CUSTOMER_SUBJECTS[status].format(program=brand["name"]),
             template="enrollment_status_customer",
             context=context,
+            workspace_id=event.workspace_id,
+            reason=f"event:{event.pk}",
+            kind="customer",
         )
     if switches["staff"] and status in STAFF_NOTIFIED_STATUSES:
         recipients = _member_emails(event.workspace_id, STAFF_ROLES)
@@ -143,6 +179,9 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
             subject=f"New enrollment to review: {name} in {brand['name']}",
             template="enrollment_submitted_staff",
             context={**context, "customer_name": name},
+            workspace_id=event.workspace_id,
+            reason=f"event:{event.pk}",
+            kind="staff",
         )
     logger.info("Event %s: %d notification email(s) sent", event_id, sent)
     return sent
@@ -163,4 +202,8 @@ def webhook_disabled_notifications_send(*, endpoint_id: str) -> int:
         subject=f"Webhook disabled: {endpoint.url}",
         template="webhook_disabled",
         context=context,
+        workspace_id=endpoint.workspace_id,
+        # Once per time the endpoint was disabled: disabled again later, it is news again.
+        reason=f"webhook:{endpoint.pk}:{endpoint.disabled_at:%Y%m%dT%H%M%S.%f}",
+        kind="admins",
     )
