@@ -119,6 +119,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if TESTING:
+        # A file, not Django's default shared in-memory database: threads with their own
+        # connections then get SQLite's real locking (WAL, busy timeout, IMMEDIATE), so the
+        # concurrency tests run on SQLite too. One file per test process: parallel runs never
+        # share one.
+        _test_db = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"gridprograms-test-{os.getpid()}.sqlite3"
+        )
+        DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
