@@ -1,8 +1,8 @@
 """GridPrograms settings, read from environment variables only.
 
-Safe defaults for production: DEBUG is off unless asked for, SECRET_KEY is required when not
-debugging, cookies are secure and security headers are on. `make run` sets DEBUG=1 so a new user
-needs nothing exported. Every variable is listed in README.md.
+Safe defaults for production: DEBUG is off unless asked for, SECRET_KEY is required to serve
+when not debugging, cookies are secure and security headers are on. `make run` sets DEBUG=1 so a
+new user needs nothing exported. Every variable is listed in README.md.
 """
 
 import os
@@ -29,11 +29,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and (DEBUG or TESTING):
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Otherwise an unset key stays empty: the web server refuses to start (config/wsgi.py,
+# config/asgi.py: "SECRET_KEY must be set when DEBUG is off") and Django refuses any other use
+# of an empty key, while commands that sign nothing (`migrate`, `create_api_key`,
+# `prune_audit_log`) work on a fresh checkout as README.md writes them.
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
