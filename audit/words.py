@@ -20,6 +20,8 @@ VERB_WORDS = {
     "deleted": "deleted",
     "statusChanged": "changed the status of",
     "secretRotated": "rotated the signing secret of",
+    "testSent": "sent a test message to",
+    "deliveryRetried": "retried a delivery of",
     "revoked": "revoked",
     "added": "added",
     "roleChanged": "changed the role of",

@@ -309,6 +309,7 @@ def webhook_send_test(*, endpoint: WebhookEndpoint, actor=None) -> WebhookDelive
     )
     delivery.save(force_insert=True)
     tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    audit_object(endpoint, actor=actor, action="webhookEndpoint.testSent")
     return delivery
 
 
@@ -355,7 +356,7 @@ def delivery_retry(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
         update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at", "updated_at"]
     )
     tasks.enqueue(tasks.webhook_deliver, delivery.pk)
-    logger.info("Delivery %s retried by %s", delivery.pk, _actor_label(actor))
+    audit_object(delivery.endpoint, actor=actor, action="webhookEndpoint.deliveryRetried")
     return delivery
 
 

@@ -140,10 +140,15 @@ def test_webhook_create_update_rotate_delete(api, workspace):
     assert created.actor == key_actor(api)
     assert created.changes["url"] == [None, "http://127.0.0.1:9/hook"]
     api.patch(f"/api/v1/webhooks/{pk}", {"enabled": False}, format="json")
-    assert only(workspace, "webhookEndpoint.updated").changes == {"enabled": [True, False]}
+    assert entries(workspace, action="webhookEndpoint.updated")[0].changes == {
+        "enabled": [True, False]
+    }
     api.post(f"/api/v1/webhooks/{pk}/rotateSecret", format="json")
     rotated = only(workspace, "webhookEndpoint.secretRotated")
     assert rotated.changes == {}
+    api.patch(f"/api/v1/webhooks/{pk}", {"enabled": True}, format="json")
+    assert api.post(f"/api/v1/webhooks/{pk}/test", format="json").status_code == 202
+    assert only(workspace, "webhookEndpoint.testSent").actor == key_actor(api)
     api.delete(f"/api/v1/webhooks/{pk}")
     assert only(workspace, "webhookEndpoint.deleted").object_id == pk
     dumped = str([(e.changes, e.details) for e in AuditEntry.objects.all()])
