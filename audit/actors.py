@@ -7,6 +7,8 @@ Services are called with whatever identifies the caller at their door:
 - `None` (a background job, a management command, the demo): the system;
 - a string (e.g. "the demo set-up"): the system, with that string as its name;
 - `PUBLIC_ACTOR` or `public_actor(name)` (the public enrollment page): a member of the public;
+  a door that must pass a `Tenant` (services that check scopes) and has no user or key puts it in
+  `Tenant(..., extra={"actor": PUBLIC_ACTOR})`;
 - a dict that is already `{type, id, name}` (passed through, validated).
 
 The audit log (`audit.services.audit_record`) and the enrollment events both store this shape,
@@ -46,6 +48,9 @@ def actor_of(actor: Any) -> dict:
             return _api_key(actor.api_key)
         if actor.user is not None:
             return _user(actor.user)
+        if actor.extra.get("actor") is not None:
+            # A tenant built for a door without a user or key (the public page) names its actor.
+            return actor_of(actor.extra["actor"])
         return dict(SYSTEM_ACTOR)
     if isinstance(actor, ApiKey):
         return _api_key(actor)
