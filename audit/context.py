@@ -8,9 +8,8 @@ sets the variable for the duration of one request (and resets it afterwards, so 
 thread never sees a previous request's address); `audit_record` reads it when the caller gives
 no `ip_address`. Outside a request (jobs, commands) it is None, which is the truth.
 
-The address is `REMOTE_ADDR`. Behind a reverse proxy, configure the proxy/app server to set it
-to the client's address (docs/deployment.md); `X-Forwarded-For` is not trusted, since any client
-can send it.
+The address is `REMOTE_ADDR`, the connection's peer (behind a reverse proxy: the proxy's, see
+docs/deployment.md); `X-Forwarded-For` is not trusted, since any client can send it.
 """
 
 from contextvars import ContextVar
