@@ -302,6 +302,7 @@ def member_remove(*, tenant: Tenant, membership: Membership) -> None:
     membership_delete(membership=membership, actor=tenant)
 
 
+@transaction.atomic
 def membership_delete(*, membership: Membership, actor=None) -> None:
     """Remove the membership, recorded as `member.removed` (the admin calls this too)."""
     audit_object(membership, actor=actor, action="member.removed", fields=_MEMBER_AUDITED)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tests.api_base import APIViewTests
@@ -89,3 +90,20 @@ def test_roles(member_client, role, allowed):
 def test_full_keys_hold_audit_read(api):
     assert "audit:read" in api.api_key.scopes
     assert api.api_key.is_full
+
+
+def test_another_workspaces_entries_stay_invisible(api, other_workspace):
+    """An instance created in another workspace: its entry is neither listed (even filtered by
+    the object's id) nor readable (404)."""
+    from audit.models import AuditEntry
+    from instances.services import instance_create
+    from tests.factories import ProgramFactory
+
+    with transaction.atomic():
+        theirs = instance_create(
+            workspace=other_workspace, program=ProgramFactory(), data={"name": "Theirs"}
+        )
+    entry = AuditEntry.objects.get(object_id=theirs.pk)
+    listed = api.get("/api/v1/auditLog", {"objectId": theirs.pk}).json()
+    assert listed["totalItems"] == 0
+    assert api.get(f"/api/v1/auditLog/{entry.pk}").status_code == 404
