@@ -41,6 +41,19 @@ OBJECT_TYPES = {
 }
 
 
+# How an object is named in the log, where its str() is not what a person would say.
+OBJECT_NAMES = {
+    "accounts.membership": lambda m: m.user.email or m.user.get_username(),
+    "accounts.apikey": lambda k: f"{k.name} ({k.prefix}…)",
+    "accounts.workspace": lambda w: w.name,
+}
+
+
+def object_name_of(obj) -> str:
+    name = OBJECT_NAMES.get(obj._meta.label_lower, str)(obj)
+    return str(name)[:200]
+
+
 def object_type_of(obj) -> str:
     label = obj._meta.label_lower
     return OBJECT_TYPES.get(label) or to_camel(obj._meta.model_name)
@@ -106,7 +119,7 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_id=object_id or "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=object_name_of(obj) if obj is not None else "",
         changes=_json(changes or {}),
         details=_json(details or {}),
         ip_address=ip_address or current_ip_address(),

@@ -30,6 +30,9 @@ VERB_WORDS = {
     "bulkEvaluate": "evaluated in bulk",
 }
 FIELD_WORDS = {"eventTypes": "event types", "logoUrl": "logo URL", "url": "URL"}
+# Relations are recorded by id (a fact that survives renames); an id means nothing to a person,
+# and the object's own name already says who or what it is, so the page leaves them out.
+RELATION_FIELDS = {"user", "program", "organization", "workspace"}
 ACTOR_WORDS = {"apiKey": "API key", "system": "System", "public": "Public page", "user": ""}
 
 
@@ -64,6 +67,8 @@ def action_words(entry: AuditEntry) -> str:
 def changes_words(entry: AuditEntry) -> list[str]:
     lines = []
     for field, pair in (entry.changes or {}).items():
+        if field in RELATION_FIELDS:
+            continue
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         lines.append(
             f"{field_words(field).capitalize()}: {value_words(before)} → {value_words(after)}"
