@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # The development defaults `make run` needs; every one can be overridden from the environment.
 RUN_ENV := DEBUG=$${DEBUG:-1} WEBHOOKS_ALLOW_PRIVATE_NETWORKS=$${WEBHOOKS_ALLOW_PRIVATE_NETWORKS:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
 
-.PHONY: help run test lint fmt migrate shell install demo worker ci bench
+.PHONY: help run test lint fmt migrate shell install demo worker ci bench lock lock-check
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on PORT=$(PORT) with the worker"
@@ -21,6 +21,7 @@ help:
 	@echo "make migrate  apply database migrations"
 	@echo "make shell    Django shell"
 	@echo "make bench    benchmarks (BENCH_DB=postgres://... BENCH_ARGS=--http); docs/benchmarks.md"
+	@echo "make lock     regenerate requirements.lock from pyproject.toml (then commit it)"
 
 $(PY):
 	@py=""; \
@@ -38,12 +39,33 @@ $(PY):
 	echo "Creating $(VENV) with $$($$py --version)"; \
 	$$py -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+# Installs exactly the pinned, hash-checked versions of requirements.lock (then the project itself,
+# without dependencies). A lock older than pyproject.toml's dependencies stops here, saying to run
+# `make lock`.
+LOCK := requirements.lock
+PIP_TOOLS := pip-tools>=7.4,<8
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	@$(PY) scripts/lockfile.py check $(LOCK)
+	$(PIP) --upgrade pip
+	$(PIP) --require-hashes -r $(LOCK)
+	$(PIP) --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# One command after any dependency change in pyproject.toml: keeps every pin it can, adds or
+# moves only what changed, and records which dependency lists it was made from.
+lock: | $(PY)
+	$(PIP) "$(PIP_TOOLS)"
+	$(PY) -m piptools compile --quiet --extra dev --strip-extras --generate-hashes --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	$(PY) scripts/lockfile.py stamp $(LOCK)
+	@echo "$(LOCK) is up to date with pyproject.toml: commit it."
+
+lock-check: | $(PY)
+	@$(PY) scripts/lockfile.py check $(LOCK)
 
 migrate: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py migrate --noinput

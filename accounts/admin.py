@@ -1,17 +1,36 @@
+"""Organizations, workspaces, memberships and API keys in the admin (users: admin_users.py).
+
+Non-superuser staff see and change only their own organizations and workspaces; creating or
+deleting an organization, and deleting a workspace, are platform powers (superusers). Member
+and key writes go through accounts.services, with the dashboard's rules.
+"""
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 
+from accounts import admin_users  # noqa: F401 - registers UserAdmin
 from accounts import scopes as scope_names
-from accounts.admin_mixins import WorkspaceScopedAdminMixin, admin_workspaces
-from accounts.models import ApiKey, Membership, Organization, User, Workspace
-from accounts.services import api_key_create, api_key_revoke, workspaces_ensure_defaults
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+from accounts.admin_mixins import (
+    TenantListFilterMixin,
+    WorkspaceScopedAdminMixin,
+    admin_workspaces,
+    scope_choices,
+)
+from accounts.models import ApiKey, Membership, Organization, Workspace
+from accounts.services import (
+    WORKSPACE_SETTINGS,
+    api_key_create,
+    api_key_revoke,
+    member_check,
+    member_grant,
+    member_remove,
+    member_set_role,
+    workspace_update,
+    workspaces_ensure_defaults,
+)
+from accounts.tenancy import Tenant
+from config.errors import DomainError
 
 
 class WorkspaceInline(admin.TabularInline):
@@ -21,7 +40,7 @@ class WorkspaceInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TenantListFilterMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -33,6 +52,12 @@ class OrganizationAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(workspaces__in=admin_workspaces(request.user)).distinct()
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
@@ -41,7 +66,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(TenantListFilterMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "organization", "environment", "created_at"]
     list_filter = ["environment", "organization"]
     search_fields = ["name", "slug", "organization__name"]
@@ -53,14 +78,114 @@ class WorkspaceAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(pk__in=admin_workspaces(request.user))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and not request.user.is_superuser:
+            field.queryset = scope_choices(field.queryset, request.user)
+        return field
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {
+            name: form.cleaned_data[name]
+            for name in WORKSPACE_SETTINGS
+            if name in form.cleaned_data
+        }
+        saved = workspace_update(workspace=obj, data=data, actor=request.user)
+        for field in Workspace._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+
+def member_actor(request, workspace) -> Tenant:
+    """The staff user as a member-managing actor in `workspace`: superusers act as owners,
+    other staff with their membership role there (none: the services refuse)."""
+    if request.user.is_superuser:
+        role = scope_names.ROLE_OWNER
+    else:
+        membership = Membership.objects.filter(user=request.user, workspace=workspace).first()
+        role = membership.role if membership else None
+    scopes = scope_names.ROLE_SCOPES.get(role or "", frozenset())
+    return Tenant(workspace=workspace, scopes=scopes, user=request.user, role=role)
+
+
+class MembershipForm(forms.ModelForm):
+    """Runs the member rules of the dashboard (admins and owners only, only an owner grants or
+    changes the owner role, never the last owner) as form errors."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "workspace", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        workspace = cleaned.get("workspace") or getattr(self.instance, "workspace", None)
+        if workspace is not None and cleaned.get("role"):
+            existing = None if self.instance._state.adding else self.instance
+            if existing is not None:
+                existing = Membership.objects.get(pk=existing.pk)
+            try:
+                member_check(
+                    tenant=member_actor(self.request, workspace),
+                    membership=existing,
+                    role=cleaned["role"],
+                )
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return cleaned
+
 
 @admin.register(Membership)
 class MembershipAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "workspace__name"]
     list_select_related = ["user", "workspace__organization"]
     autocomplete_fields = ["user"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "workspace"]
+
+    def save_model(self, request, obj, form, change):
+        tenant = member_actor(request, obj.workspace)
+        if change:
+            current = Membership.objects.get(pk=obj.pk)
+            saved = member_set_role(tenant=tenant, membership=current, role=obj.role)
+        else:
+            saved = member_grant(
+                tenant=tenant, user=obj.user, workspace=obj.workspace, role=obj.role
+            )
+        for field in Membership._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj) or obj is None:
+            return obj is None and super().has_delete_permission(request)
+        try:
+            with transaction.atomic():
+                tenant = member_actor(request, obj.workspace)
+                member_check(tenant=tenant, membership=obj, role=None)
+        except DomainError:
+            return False
+        return True
+
+    def delete_model(self, request, obj):
+        member_remove(tenant=member_actor(request, obj.workspace), membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("workspace"):
+            self.delete_model(request, membership)
 
 
 class ApiKeyCreationForm(forms.ModelForm):
@@ -121,6 +246,10 @@ class ApiKeyAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
             return []
         return ["workspace", *self.readonly_fields]
 
+    def has_delete_permission(self, request, obj=None):
+        # Keys are revoked (the row stays for the audit trail), never deleted.
+        return False
+
     @admin.display(description="scopes")
     def scope_summary(self, obj):
         if obj.is_full:
@@ -156,6 +285,6 @@ class ApiKeyAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def revoke_keys(self, request, queryset):
         count = 0
         for key in queryset.filter(revoked_at__isnull=True):
-            api_key_revoke(api_key=key)
+            api_key_revoke(api_key=key, actor=request.user)
             count += 1
         self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)

@@ -1,7 +1,8 @@
 """API scopes and what each membership role may do.
 
 A full key holds every workspace scope. `programs:admin` is platform administration (creating
-and editing programs); only platform staff can mint a key that holds it.
+and editing programs); only platform superusers can mint a key that holds it. `audit:read` (the
+audit log) belongs to admins and owners and to full keys, not to viewers or operators.
 """
 
 PROGRAMS_READ = "programs:read"
@@ -16,6 +17,7 @@ CUSTOMERS_WRITE = "customers:write"
 WEBHOOKS_MANAGE = "webhooks:manage"
 EVENTS_READ = "events:read"
 API_KEYS_MANAGE = "apiKeys:manage"
+AUDIT_READ = "audit:read"
 
 WORKSPACE_SCOPES: tuple[str, ...] = (
     PROGRAMS_READ,
@@ -29,6 +31,7 @@ WORKSPACE_SCOPES: tuple[str, ...] = (
     WEBHOOKS_MANAGE,
     EVENTS_READ,
     API_KEYS_MANAGE,
+    AUDIT_READ,
 )
 ALL_SCOPES: tuple[str, ...] = (*WORKSPACE_SCOPES, PROGRAMS_ADMIN)
 

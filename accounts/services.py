@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from accounts import scopes as scope_names
 from accounts.models import ApiKey, Membership, Organization, User, Workspace
 from accounts.tenancy import Tenant
+from audit.services import audit_object
 from config.errors import ConflictError, DomainValidationError, ForbiddenError
 
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -29,6 +30,11 @@ DEFAULT_WORKSPACES = (
     ("production", "Production", Workspace.Environment.PRODUCTION),
     ("sandbox", "Sandbox", Workspace.Environment.SANDBOX),
 )
+
+
+_MEMBER_AUDITED = ("user", "role")
+# What the audit log records of a key (never its hash).
+_KEY_AUDITED = ("name", "prefix", "scopes", "expires_at")
 
 
 def hash_key(raw_key: str) -> str:
@@ -66,6 +72,34 @@ def workspace_get_or_create(*, org_slug: str, workspace_slug: str) -> Workspace:
     return workspace
 
 
+WORKSPACE_SETTINGS = ("name", "slug", "environment")
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, data: dict, actor=None) -> Workspace:
+    """Change a workspace's settings (name, slug, environment), recorded in the audit log as
+    `workspace.updated` with what changed. Any page that edits workspace settings calls this."""
+    unknown = sorted(set(data) - set(WORKSPACE_SETTINGS))
+    if unknown:
+        raise DomainValidationError(f"Unknown workspace setting(s): {', '.join(unknown)}.")
+    workspace = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    before = {name: getattr(workspace, name) for name in WORKSPACE_SETTINGS}
+    for name, value in data.items():
+        setattr(workspace, name, value)
+    workspace.full_clean(exclude=["organization"])
+    workspace.save()
+    audit_object(
+        workspace,
+        actor=actor,
+        action="workspace.updated",
+        fields=WORKSPACE_SETTINGS,
+        before=before,
+        workspace=workspace.pk,
+    )
+    return workspace
+
+
+@transaction.atomic
 def api_key_create(
     *,
     workspace: Workspace,
@@ -76,12 +110,14 @@ def api_key_create(
     created_by_user: User | None = None,
     created_by_key: ApiKey | None = None,
     granter_scopes: frozenset[str] | None = None,
+    actor=None,
 ) -> tuple[ApiKey, str]:
     """Mint a key and return it with its raw value, which is never stored and never shown again.
 
     `scopes=None` makes a full key (every workspace scope, prefix `api_`); a list makes a scoped
     key (prefix `scoped_`). `granter_scopes`, when given, is what the caller holds: a key can
-    never grant a scope its creator lacks.
+    never grant a scope its creator lacks. `actor` (for the audit log) defaults to the creating
+    key, else the creating user, else the system (the command line).
     """
     full = scopes is None
     chosen = list(scope_names.WORKSPACE_SCOPES) if full else scope_names.parse_scopes(scopes)
@@ -115,13 +151,25 @@ def api_key_create(
         created_by_user=created_by_user,
         created_by_key=created_by_key,
     )
+    if actor is None:
+        actor = created_by_key or created_by_user
+    audit_object(key, actor=actor, action="apiKey.created", fields=_KEY_AUDITED)
     return key, raw
 
 
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor=None) -> ApiKey:
+    """Revoke (the row stays, for the audit trail). Revoking a revoked key changes nothing."""
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+        audit_object(
+            api_key,
+            actor=actor,
+            action="apiKey.revoked",
+            fields=["revoked_at"],
+            before={"revoked_at": None},
+        )
     return api_key
 
 
@@ -143,10 +191,24 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     return key
 
 
-def membership_set(*, user: User, workspace: Workspace, role: str) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
+@transaction.atomic
+def membership_set(*, user: User, workspace: Workspace, role: str, actor=None) -> Membership:
+    """Give `user` this role in `workspace` (adding them if needed); recorded in the audit log
+    as `member.added` or `member.roleChanged` (nothing when the role is already this one)."""
+    current = Membership.objects.filter(user=user, workspace=workspace).first()
+    membership, created = Membership.objects.update_or_create(
         user=user, workspace=workspace, defaults={"role": role}
     )
+    if created:
+        audit_object(membership, actor=actor, action="member.added", fields=_MEMBER_AUDITED)
+    elif current.role != role:
+        audit_object(
+            membership,
+            actor=actor,
+            action="member.roleChanged",
+            fields=["role"],
+            before={"role": current.role},
+        )
     return membership
 
 
@@ -155,6 +217,9 @@ OWNER = scope_names.ROLE_OWNER
 
 
 def _check_owner_rule(*, tenant: Tenant, old_role: str | None, new_role: str | None) -> None:
+    # Every member write passes here: only admins and owners manage members, on every door.
+    if scope_names.ROLE_RANK.get(tenant.role or "", -1) < scope_names.ROLE_RANK["admin"]:
+        raise ForbiddenError("Only the workspace's admins and owners can manage its members.")
     if OWNER in (old_role, new_role) and tenant.role != OWNER:
         raise ForbiddenError("Only an owner can grant, change or remove the owner role.")
 
@@ -187,7 +252,26 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
             f"{email} is already a member ({existing.role}).",
             details={"email": ["Already a member."]},
         )
-    return membership_set(user=user, workspace=workspace, role=role)
+    return membership_set(user=user, workspace=workspace, role=role, actor=tenant)
+
+
+def member_check(*, tenant: Tenant, membership: Membership | None, role: str | None) -> None:
+    """The member rules without writing anything (the admin's form validation calls this; the
+    services check again when they write). `role=None` means removal."""
+    _check_owner_rule(
+        tenant=tenant, old_role=membership.role if membership else None, new_role=role
+    )
+    if membership is not None and role != OWNER:
+        _check_not_last_owner(membership=membership)
+
+
+@transaction.atomic
+def member_grant(*, tenant: Tenant, user: User, workspace: Workspace, role: str) -> Membership:
+    """Make an existing user a member (the admin's "add membership")."""
+    member_check(tenant=tenant, membership=None, role=role)
+    if Membership.objects.for_workspace(workspace).filter(user=user).exists():
+        raise ConflictError(f"{user} is already a member.", details={"user": ["Already a member."]})
+    return membership_set(user=user, workspace=workspace, role=role, actor=tenant)
 
 
 def _free_username(email: str) -> str:
@@ -207,11 +291,20 @@ def member_set_role(*, tenant: Tenant, membership: Membership, role: str) -> Mem
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=role)
     if role != OWNER:
         _check_not_last_owner(membership=membership)
-    return membership_set(user=membership.user, workspace=membership.workspace, role=role)
+    return membership_set(
+        user=membership.user, workspace=membership.workspace, role=role, actor=tenant
+    )
 
 
 @transaction.atomic
 def member_remove(*, tenant: Tenant, membership: Membership) -> None:
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=None)
     _check_not_last_owner(membership=membership)
+    membership_delete(membership=membership, actor=tenant)
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor=None) -> None:
+    """Remove the membership, recorded as `member.removed` (the admin calls this too)."""
+    audit_object(membership, actor=actor, action="member.removed", fields=_MEMBER_AUDITED)
     membership.delete()

@@ -52,7 +52,8 @@ def user_memberships(user: User):
 def tenant_for_user(user: User, session=None) -> Tenant | None:
     """The user's current workspace (remembered in the session) with their role's scopes.
 
-    Platform staff also hold `programs:admin`. A user with no membership has no tenant.
+    Superusers also hold `programs:admin` (platform administration); `is_staff` alone grants
+    nothing beyond the membership. A user with no membership has no tenant.
     """
     if user is None or not user.is_authenticated:
         return None
@@ -62,7 +63,7 @@ def tenant_for_user(user: User, session=None) -> Tenant | None:
     wanted = session.get(SESSION_WORKSPACE_KEY) if session is not None else None
     membership = next((m for m in memberships if m.workspace_id == wanted), memberships[0])
     scopes = set(membership.scopes)
-    if user.is_staff:
+    if user.is_superuser:
         scopes.add(scope_names.PROGRAMS_ADMIN)
     return Tenant(
         workspace=membership.workspace,

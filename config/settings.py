@@ -1,8 +1,8 @@
 """GridPrograms settings, read from environment variables only.
 
-Safe defaults for production: DEBUG is off unless asked for, SECRET_KEY is required when not
-debugging, cookies are secure and security headers are on. `make run` sets DEBUG=1 so a new user
-needs nothing exported. Every variable is listed in README.md.
+Safe defaults for production: DEBUG is off unless asked for, SECRET_KEY is required to serve
+when not debugging, cookies are secure and security headers are on. `make run` sets DEBUG=1 so a
+new user needs nothing exported. Every variable is listed in README.md.
 """
 
 import os
@@ -29,11 +29,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and (DEBUG or TESTING):
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Otherwise an unset key stays empty: the web server refuses to start (config/wsgi.py,
+# config/asgi.py: "SECRET_KEY must be set when DEBUG is off") and Django refuses any other use
+# of an empty key, while commands that sign nothing (`migrate`, `create_api_key`,
+# `prune_audit_log`) work on a fresh checkout as README.md writes them.
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "enrollments",
     "events",
     "dashboard",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,6 +120,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if TESTING:
+        # A file, not Django's default shared in-memory database: threads with their own
+        # connections then get SQLite's real locking (WAL, busy timeout, IMMEDIATE), so the
+        # concurrency tests run on SQLite too. One file per test process: parallel runs never
+        # share one.
+        _test_db = (
+            Path(os.environ.get("TMPDIR", "/tmp")) / f"gridprograms-test-{os.getpid()}.sqlite3"
+        )
+        DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -291,3 +303,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Audit log -------------------------------------------------------------------------------
+# Entries older than this many days are deleted by `manage.py prune_audit_log` (run it daily
+# from cron); 0 keeps them forever.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))

@@ -110,6 +110,8 @@ def permissions_for(tenant: Tenant) -> dict[str, bool]:
         "manage_api_keys": tenant.has_scope(scope_names.API_KEYS_MANAGE),
         "manage_members": role_at_least(tenant, scope_names.ROLE_ADMIN),
         "read_events": tenant.has_scope(scope_names.EVENTS_READ),
+        "read_audit": tenant.has_scope(scope_names.AUDIT_READ)
+        and role_at_least(tenant, scope_names.ROLE_ADMIN),
     }
 
 

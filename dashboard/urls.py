@@ -2,6 +2,7 @@ from django.urls import path
 
 from dashboard.views import (
     account,
+    activity,
     enrollments,
     instances,
     overview,
@@ -67,6 +68,7 @@ urlpatterns = [
         name="api-key-revoke",
     ),
     path("settings/webhooks/", webhooks.WebhookListView.as_view(), name="webhook-list"),
+    path("activity/", activity.ActivityView.as_view(), name="activity"),
     path(
         "settings/webhooks/<str:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook-detail"
     ),

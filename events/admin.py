@@ -129,6 +129,11 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.webhook_delete(endpoint=obj, actor=request.user)
 
+    def delete_queryset(self, request, queryset):
+        # The bulk delete action too goes through the service (audit log, same rules).
+        for endpoint in queryset:
+            self.delete_model(request, endpoint)
+
     @admin.action(description="Rotate the signing secret of the selected webhooks")
     def rotate_secrets(self, request, queryset):
         for endpoint in queryset:

@@ -40,6 +40,9 @@ class Event(models.Model):
     data = models.JSONField(help_text="{object: <as the API returns it>, previousStatus?}")
     enrollment_id = models.CharField(max_length=25, blank=True, db_index=True)
     program_instance_id = models.CharField(max_length=25, blank=True, db_index=True)
+    actor = models.JSONField(
+        default=dict, blank=True, help_text="Who made the change: {type, id, name} (audit.actors)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -193,3 +196,25 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt of {self.delivery_id} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class NotificationSent(models.Model):
+    """One email sent (or being sent) for one reason to one recipient, so a retried task sends
+    each email once. `key` is "<reason>:<kind>:<recipient>", e.g.
+    "event:<event id>:customer:ann@example.com"; the row is claimed before sending and released
+    if the send fails, so a retry sends exactly what was not sent yet."""
+
+    id = CuidField()
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="notifications_sent"
+    )
+    key = models.CharField(max_length=400, unique=True)
+    kind = models.CharField(max_length=40)
+    recipient = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -16,12 +16,13 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
 from enrollments.transitions import transition_for, transition_to
-from events.models import Event, WebhookEndpoint
+from events.models import Event, NotificationSent, WebhookEndpoint
 from events.services import enrollment_status_of
 from instances.formconfig import form_config_notifications
 from instances.models import ProgramInstance
@@ -56,16 +57,48 @@ def branding(instance: ProgramInstance | None) -> dict:
     }
 
 
-def _send(*, to: list[str], subject: str, template: str, context: dict) -> int:
+def _claim(*, workspace_id: str, reason: str, kind: str, address: str) -> str | None:
+    """Mark (reason, kind, address) as sent; None if it already was (a retried task)."""
+    key = f"{reason}:{kind}:{address.strip().lower()}"[:400]
+    try:
+        with transaction.atomic():
+            NotificationSent.objects.create(
+                workspace_id=workspace_id, key=key, kind=kind, recipient=address[:254]
+            )
+    except IntegrityError:
+        return None
+    return key
+
+
+def _send(
+    *,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: dict,
+    workspace_id: str,
+    reason: str,
+    kind: str,
+) -> int:
+    """Send one message per address (recipients never see each other's), each at most once per
+    (reason, kind): the mark is written before sending and removed if sending fails, so a task
+    retried after a crash or an SMTP error sends only what is still owed."""
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
     sent = 0
-    for address in to:  # one message each: recipients never see each other's addresses
+    for address in to:
+        key = _claim(workspace_id=workspace_id, reason=reason, kind=kind, address=address)
+        if key is None:
+            continue
         message = EmailMultiAlternatives(
             subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
         )
         message.attach_alternative(html, "text/html")
-        sent += message.send()
+        try:
+            sent += message.send()
+        except Exception:
+            NotificationSent.objects.filter(key=key).delete()
+            raise
     return sent
 
 
@@ -124,6 +157,9 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
             subject=row.customer_subject.format(program=brand["name"]),
             template=row.customer_template,
             context=context,
+            workspace_id=event.workspace_id,
+            reason=f"event:{event.pk}",
+            kind="customer",
         )
     if switches["staff"] and row.notify_staff:
         recipients = _member_emails(event.workspace_id, STAFF_ROLES)
@@ -138,6 +174,9 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
             subject=row.staff_subject.format(name=name, program=brand["name"]),
             template=row.staff_template,
             context={**context, "customer_name": name},
+            workspace_id=event.workspace_id,
+            reason=f"event:{event.pk}",
+            kind="staff",
         )
     logger.info("Event %s: %d notification email(s) sent", event_id, sent)
     return sent
@@ -158,4 +197,8 @@ def webhook_disabled_notifications_send(*, endpoint_id: str) -> int:
         subject=f"Webhook disabled: {endpoint.url}",
         template="webhook_disabled",
         context=context,
+        workspace_id=endpoint.workspace_id,
+        # Once per time the endpoint was disabled: disabled again later, it is news again.
+        reason=f"webhook:{endpoint.pk}:{endpoint.disabled_at:%Y%m%dT%H%M%S.%f}",
+        kind="admins",
     )

@@ -12,12 +12,14 @@ def iso(value) -> str | None:
 
 
 def event_payload(event: Event) -> dict:
-    """`{id, type, createdAt, workspaceId, data: {object, previousStatus?}}`."""
+    """`{id, type, createdAt, workspaceId, actor: {type, id, name}, data: {object,
+    previousStatus?}}`."""
     return {
         "id": event.pk,
         "type": event.type,
         "createdAt": iso(event.created_at),
         "workspaceId": event.workspace_id,
+        "actor": event.actor or None,
         "data": event.data,
     }
 

@@ -3,7 +3,7 @@
 Recording events (called by other apps inside their own `transaction.atomic()`):
 
     event_record(*, workspace, type, obj, previous_status=None, enrollment_id="",
-                 program_instance_id="") -> Event
+                 program_instance_id="", actor=None) -> Event
     event_record_many(*, workspace, items: list[dict]) -> list[Event]   # bulk actions
 
 Webhook endpoints (API, dashboard and admin all call these):
@@ -18,7 +18,9 @@ Webhook endpoints (API, dashboard and admin all call these):
     delivery_retry(*, delivery, actor=None) -> WebhookDelivery
     delivery_requeue_stale(*, now=None, grace=timedelta(minutes=10), limit=1000) -> int
 
-`actor` is whatever identifies the caller for the log (a Tenant, a User or a string).
+`actor` is whatever identifies the caller (anything `audit.actors.actor_of` accepts); events
+store it as `{type, id, name}`, and every webhook endpoint write is recorded in the audit log
+in its transaction.
 """
 
 import logging
@@ -28,6 +30,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actors import actor_of
+from audit.services import audit_object, audit_snapshot
 from config.errors import ConflictError, DomainValidationError
 from enrollments import transitions
 from events import tasks, urlsafety
@@ -38,6 +42,8 @@ from events.signing import secret_generate
 logger = logging.getLogger("gridprograms.events")
 
 SECRET_ROTATION_GRACE = timedelta(hours=24)
+# What the audit log records of an endpoint (never its secrets).
+_AUDITED = ("url", "description", "event_types", "enabled")
 # Who hears about which status: the enrollment transition table's notification columns.
 CUSTOMER_NOTIFIED_STATUSES = transitions.CUSTOMER_NOTIFIED_STATUSES
 STAFF_NOTIFIED_STATUSES = transitions.STAFF_NOTIFIED_STATUSES
@@ -58,12 +64,14 @@ def event_record(
     previous_status: str | None = None,
     enrollment_id: str = "",
     program_instance_id: str = "",
+    actor=None,
 ) -> Event:
     """Write one outbox row and, in the same transaction, what it sets in motion.
 
     Must run inside the caller's transaction, so that the event (its webhook deliveries and its
     email notifications) exists if and only if the change does. `obj` is the changed object as
-    the API returns it; `previous_status` is given for `enrollment.status_changed`.
+    the API returns it; `previous_status` is given for `enrollment.status_changed`; `actor` is
+    who made the change (stored as `{type, id, name}`, None = the system).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record must be called inside the change's transaction")
@@ -78,6 +86,7 @@ def event_record(
         data=data,
         enrollment_id=enrollment_id or "",
         program_instance_id=program_instance_id or "",
+        actor=actor_of(actor),
     )
     _fan_out(event)
     if type == Event.Type.ENROLLMENT_STATUS_CHANGED and settings.NOTIFICATIONS_ENABLED:
@@ -91,9 +100,9 @@ def event_record_many(*, workspace, items: list[dict]) -> list[Event]:
     """`event_record` for many changes of one workspace, with bulk SQL (bulk actions).
 
     Each item has the keyword arguments of `event_record` but `workspace` (`type`, `obj`, and
-    optionally `previous_status`, `enrollment_id`, `program_instance_id`). One INSERT for the
-    events, one query for the endpoints, one INSERT for the deliveries; what stays per row is
-    the task backend's enqueue (one row per delivery and per notification). Same transaction
+    optionally `previous_status`, `enrollment_id`, `program_instance_id`, `actor`). One INSERT
+    for the events, one query for the endpoints, one INSERT for the deliveries; what stays per
+    row is the task backend's enqueue (one row per delivery and per notification). Same transaction
     rule as `event_record`.
     """
     if not transaction.get_connection().in_atomic_block:
@@ -113,6 +122,7 @@ def event_record_many(*, workspace, items: list[dict]) -> list[Event]:
                 data=data,
                 enrollment_id=item.get("enrollment_id") or "",
                 program_instance_id=item.get("program_instance_id") or "",
+                actor=actor_of(item.get("actor")),
             )
         )
     if not events:
@@ -206,6 +216,7 @@ def webhook_event_types_check(event_types) -> list[str]:
     return list(dict.fromkeys(event_types))
 
 
+@transaction.atomic
 def webhook_create(
     *, workspace, url: str, event_types=None, description: str = "", actor=None
 ) -> tuple[WebhookEndpoint, str]:
@@ -220,7 +231,7 @@ def webhook_create(
         description=description or "",
         secret=secret,
     )
-    logger.info("Webhook %s created by %s", endpoint.pk, _actor_label(actor))
+    audit_object(endpoint, actor=actor, action="webhookEndpoint.created", fields=_AUDITED)
     return endpoint, secret
 
 
@@ -237,6 +248,7 @@ def webhook_update(
     """Change what is given (None leaves a field alone). Enabling clears the disabled reason;
     disabling cancels the endpoint's pending deliveries."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    before = audit_snapshot(endpoint, _AUDITED)
     if url is not None:
         endpoint.url = webhook_url_check(url)
     if event_types is not None:
@@ -250,12 +262,16 @@ def webhook_update(
     endpoint.save()
     if enabled is False and endpoint.enabled:
         endpoint_disable(endpoint=endpoint, reason=f"Disabled by {_actor_label(actor)}.")
+    audit_object(
+        endpoint, actor=actor, action="webhookEndpoint.updated", fields=_AUDITED, before=before
+    )
     return endpoint
 
 
+@transaction.atomic
 def webhook_delete(*, endpoint: WebhookEndpoint, actor=None) -> None:
     """Delete the endpoint with its delivery log; queued tasks for it become no-ops."""
-    logger.info("Webhook %s deleted by %s", endpoint.pk, _actor_label(actor))
+    audit_object(endpoint, actor=actor, action="webhookEndpoint.deleted", fields=_AUDITED)
     endpoint.delete()
 
 
@@ -270,7 +286,7 @@ def webhook_rotate_secret(*, endpoint: WebhookEndpoint, actor=None) -> tuple[Web
     endpoint.save(
         update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"]
     )
-    logger.info("Webhook %s secret rotated by %s", endpoint.pk, _actor_label(actor))
+    audit_object(endpoint, actor=actor, action="webhookEndpoint.secretRotated")
     return endpoint, new_secret
 
 
@@ -295,6 +311,7 @@ def webhook_send_test(*, endpoint: WebhookEndpoint, actor=None) -> WebhookDelive
     )
     delivery.save(force_insert=True)
     tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    audit_object(endpoint, actor=actor, action="webhookEndpoint.testSent")
     return delivery
 
 
@@ -341,7 +358,7 @@ def delivery_retry(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
         update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at", "updated_at"]
     )
     tasks.enqueue(tasks.webhook_deliver, delivery.pk)
-    logger.info("Delivery %s retried by %s", delivery.pk, _actor_label(actor))
+    audit_object(delivery.endpoint, actor=actor, action="webhookEndpoint.deliveryRetried")
     return delivery
 
 

@@ -21,6 +21,7 @@ from django.db.models import F, ProtectedError, RestrictedError
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from audit.services import audit_object, audit_snapshot
 from config.errors import ConflictError, DomainValidationError, InvalidTransitionError
 from config.slugs import save_with_unique_slug, slug_check_unchanged
 from events.services import event_record
@@ -43,6 +44,8 @@ EDITABLE_FIELDS = (
     "metadata",
     "auto_evaluate",
 )
+# What the audit log diffs of an instance.
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "status", "program")
 STATUS_TRANSITIONS = {
     ProgramInstance.Status.ACTIVE: "activate",
     ProgramInstance.Status.INACTIVE: "deactivate",
@@ -55,12 +58,13 @@ def instance_as_dict(*, instance: ProgramInstance) -> dict:
     return instance_payload(instance)
 
 
-def _record(instance: ProgramInstance, type_: str, obj: dict | None = None) -> None:
+def _record(instance: ProgramInstance, type_: str, obj: dict | None = None, actor=None) -> None:
     event_record(
         workspace=instance.workspace,
         type=type_,
         obj=obj if obj is not None else instance_as_dict(instance=instance),
         program_instance_id=instance.pk,
+        actor=actor,
     )
 
 
@@ -182,7 +186,8 @@ def instance_create(
         wanted=wanted_slug,
         fallback="instance",
     )
-    _record(instance, "programInstance.created")
+    _record(instance, "programInstance.created", actor=actor)
+    audit_object(instance, actor=actor, action="programInstance.created", fields=AUDITED_FIELDS)
     return instance
 
 
@@ -205,6 +210,7 @@ def instance_update(
     on an archived instance any real change other than restoring the status is a 409.
     """
     instance = _locked(instance)
+    before = audit_snapshot(instance, AUDITED_FIELDS)
     fields = _validate(dict(data))
     slug_check_unchanged(instance.slug, fields.pop("slug", None))
     status = fields.pop("status", None)
@@ -230,7 +236,14 @@ def instance_update(
     instance.save()
     if criteria_changed:
         instance.refresh_from_db(fields=["criteria_version"])
-    _record(instance, "programInstance.updated")
+    _record(instance, "programInstance.updated", actor=actor)
+    audit_object(
+        instance,
+        actor=actor,
+        action="programInstance.updated",
+        fields=AUDITED_FIELDS,
+        before=before,
+    )
     return instance
 
 
@@ -260,9 +273,17 @@ def instance_set_status(
     instance = _locked(instance)
     if status == instance.status:
         return instance
+    before = {"status": instance.status}
     _transition(instance, status)
     instance.save()
-    _record(instance, "programInstance.updated")
+    _record(instance, "programInstance.updated", actor=actor)
+    audit_object(
+        instance,
+        actor=actor,
+        action="programInstance.statusChanged",
+        fields=["status"],
+        before=before,
+    )
     return instance
 
 
@@ -278,13 +299,14 @@ def instance_delete(*, instance: ProgramInstance, actor: Any = None) -> None:
     if count:
         raise _delete_conflict(count)
     payload = instance_as_dict(instance=instance)
+    audit_object(instance, actor=actor, action="programInstance.deleted", fields=AUDITED_FIELDS)
     try:
         with transaction.atomic():
             instance.delete()
     except (ProtectedError, RestrictedError, IntegrityError):
         raise _delete_conflict(_enrollment_count(instance) or None) from None
     instance.pk = payload["id"]
-    _record(instance, "programInstance.deleted", payload)
+    _record(instance, "programInstance.deleted", payload, actor=actor)
 
 
 def _enrollment_count(instance: ProgramInstance) -> int:

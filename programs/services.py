@@ -8,12 +8,20 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import Organization
+from audit.actors import actor_workspace
+from audit.services import audit_object, audit_snapshot
 from config.errors import ConflictError, DomainValidationError
 from config.slugs import save_with_unique_slug, slug_check_unchanged
 from config.states import US_STATES
 from programs.models import Program, ProgramState
 
 _UNSET: Any = object()
+# What the audit log diffs of a program. Programs belong to no workspace: the entry goes to the
+# actor's workspace (an API key's or a dashboard member's), or none (a superuser in the admin).
+AUDITED_FIELDS = (
+    "name", "slug", "description", "type", "states", "active", "visibility", "organization",
+    "year", "end_time",
+)  # fmt: skip
 YEAR_RANGE = (1900, 2200)
 
 
@@ -150,6 +158,13 @@ def program_create(*, data: ProgramData, actor: Any = None) -> Program:
         Program, build, name=fields["name"], wanted=wanted_slug, fallback="program"
     )
     program_states_sync(program=program)
+    audit_object(
+        program,
+        actor=actor,
+        action="program.created",
+        fields=AUDITED_FIELDS,
+        workspace=actor_workspace(actor),
+    )
     return program
 
 
@@ -170,6 +185,7 @@ def program_update(*, program: Program, data: ProgramData, actor: Any = None) ->
     """Apply the given fields to the locked row. Making a program private is refused while
     other organizations run instances of it (they would lose sight of their own program)."""
     program = Program.objects.select_for_update().get(pk=program.pk)
+    before = audit_snapshot(program, AUDITED_FIELDS)
     fields = _validate(data.given())
     slug_check_unchanged(program.slug, fields.pop("slug", None))
     for key, value in fields.items():
@@ -196,4 +212,12 @@ def program_update(*, program: Program, data: ProgramData, actor: Any = None) ->
             )
     program.save()
     program_states_sync(program=program)
+    audit_object(
+        program,
+        actor=actor,
+        action="program.updated",
+        fields=AUDITED_FIELDS,
+        before=before,
+        workspace=actor_workspace(actor),
+    )
     return program

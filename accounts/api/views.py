@@ -74,5 +74,5 @@ class ApiKeyViewSet(ScopedModelViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request, *args, **kwargs):
-        api_key_revoke(api_key=self.get_object())
+        api_key_revoke(api_key=self.get_object(), actor=self.tenant)
         return Response(status=status.HTTP_204_NO_CONTENT)

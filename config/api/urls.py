@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("instances.api.urls")),
     path("", include("enrollments.api.urls")),
     path("", include("events.api.urls")),
+    path("", include("audit.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -124,6 +124,6 @@ class ApiKeyRevokeView(WorkspaceViewMixin, TemplateView):
 
     def post(self, request, pk):
         key = self.scoped_get(self.scoped(ApiKey), pk=pk)
-        api_key_revoke(api_key=key)
+        api_key_revoke(api_key=key, actor=self.tenant)
         messages.success(request, f"Revoked {key}.")
         return redirect(reverse("dashboard:api-keys"))

@@ -243,7 +243,7 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             _refuse_duplicate(instance, customer)
             raise
         enrollment_sync_terms(enrollments=[enrollment], replace=False)
-        _record(enrollment, "enrollment.created")
+        _record(enrollment, "enrollment.created", actor=actor)
         if instance.auto_evaluate:
             # The instance's automated evaluation: the same service as POST /evaluate.
             enrollment, _ = enrollment_evaluate(enrollment=enrollment, actor=actor)
@@ -286,7 +286,7 @@ def enrollment_update(*, enrollment: Enrollment, data: dict, actor: Tenant | Non
         locked.save(update_fields=[*changed, "updated_at"])
         if {"tags", "manufacturer_slugs"} & set(changed):
             enrollment_sync_terms(enrollments=[locked])
-        _record(locked, "enrollment.updated")
+        _record(locked, "enrollment.updated", actor=actor)
     return locked
 
 
@@ -296,5 +296,5 @@ def enrollment_delete(*, enrollment: Enrollment, actor: Tenant | None) -> None:
     with transaction.atomic():
         locked = _lock(enrollment)
         _refuse_read_only(locked)
-        _record(locked, "enrollment.deleted")
+        _record(locked, "enrollment.deleted", actor=actor)
         locked.delete()

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
+from audit.services import audit_bulk_run
 from config.errors import (
     ConflictError,
     DomainError,
@@ -104,11 +105,11 @@ def _apply_transition(
     )
     if batch is None:
         change.save()
-        _record(locked, "enrollment.status_changed", previous_status=previous)
+        _record(locked, "enrollment.status_changed", previous_status=previous, actor=actor)
         # The spec: `enrollment.updated` whenever the status or the data changes.
-        _record(locked, "enrollment.updated", previous_status=previous)
+        _record(locked, "enrollment.updated", previous_status=previous, actor=actor)
     else:
-        batch.add(change, locked, previous)
+        batch.add(change, locked, previous, actor)
     return locked
 
 
@@ -281,7 +282,7 @@ class _Batch:
         self.events: dict[str, list[dict]] = {}
         self.workspaces: dict[str, object] = {}
 
-    def add(self, change: EnrollmentStatusChange, enrollment: Enrollment, previous: str) -> None:
+    def add(self, change, enrollment: Enrollment, previous: str, actor=None) -> None:
         self.changes.append(change)
         self.workspaces[enrollment.workspace_id] = enrollment.workspace
         payload = _payload(enrollment)
@@ -292,6 +293,7 @@ class _Batch:
                 "previous_status": previous,
                 "enrollment_id": enrollment.pk,
                 "program_instance_id": enrollment.program_instance_id,
+                "actor": actor,
             }
             for type_ in ("enrollment.status_changed", "enrollment.updated")
         )
@@ -364,7 +366,15 @@ def enrollment_bulk_transition(
         )
         return f"Moved to {to}."
 
-    return _bulk(enrollments, move)
+    results = _bulk(enrollments, move)
+    audit_bulk_run(
+        actor=actor,
+        action="enrollments.bulkTransition",
+        enrollments=enrollments,
+        results=results,
+        details={"to": to},
+    )
+    return results
 
 
 def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkResult]:
@@ -379,8 +389,12 @@ def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkR
         )
         return f"{row.status}: {result.reason}"
 
-    return _bulk(
+    results = _bulk(
         enrollments,
         run,
         prepare=lambda rows: enrollment_eligibility_subject_many(enrollments=rows),
     )
+    audit_bulk_run(
+        actor=actor, action="enrollments.bulkEvaluate", enrollments=enrollments, results=results
+    )
+    return results

@@ -19,11 +19,19 @@ class EventSerializer(ApiModelSerializer):
     data = serializers.JSONField(
         read_only=True, help_text="{object: <as the API returns it>, previousStatus?}"
     )
+    actor = serializers.SerializerMethodField(
+        help_text="Who made the change: {type: user|apiKey|system|public, id, name}; null on "
+        "events recorded before actors were kept."
+    )
 
     class Meta:
         model = Event
-        fields = ["id", "type", "created_at", "workspace_id", "data"]
+        fields = ["id", "type", "created_at", "workspace_id", "actor", "data"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_actor(self, event) -> dict | None:
+        return event.actor or None
 
 
 class WebhookEndpointSerializer(ApiModelSerializer):

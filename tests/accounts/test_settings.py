@@ -22,10 +22,16 @@ def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_secret_key_is_required_when_not_debugging():
-    result = _settings({}, "s.DEBUG")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_secret_key_is_required_to_serve_when_not_debugging():
+    """The web server refuses to start without a key; settings alone load (commands that sign
+    nothing, like `create_api_key`, run on a fresh checkout)."""
+    assert _settings({}, "s.DEBUG").returncode == 0
+    for entry_point in ("config.wsgi", "config.asgi"):
+        result = _settings({}, f"__import__('{entry_point}')")
+        assert result.returncode != 0, entry_point
+        assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    result = _settings({"SECRET_KEY": "x" * 50}, "__import__('config.wsgi') and 'served'")
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_defaults_are_safe():

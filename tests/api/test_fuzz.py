@@ -32,6 +32,7 @@ from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 
 from accounts.models import ApiKey, Workspace
+from audit.models import AuditEntry
 from enrollments.models import Customer, Enrollment, Lead
 from events.models import Event, WebhookDelivery
 from events.services import webhook_create, webhook_send_test
@@ -149,6 +150,7 @@ def fuzz_world(db, settings, monkeypatch):
     # A key to be deleted by DELETE /apiKeys/{id} (never one the fuzzer is using).
     spare, _ = make_api_key(workspace)
     ids["apiKeys"] = spare.pk
+    ids["auditLog"] = AuditEntry.objects.for_workspace(workspace).first().pk
     assert ApiKey.objects.filter(pk=spare.pk).exists()
     assert WebhookDelivery.objects.filter(pk=delivery.pk).exists()
     return ids, clients

@@ -325,9 +325,7 @@ def test_reevaluation_after_criteria_change(workspace):
     ]
 
 
-# --- concurrency (real threads, real PostgreSQL) --------------------------------------------
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+# --- concurrency (real threads with their own connections; PostgreSQL and file SQLite) ------
 @pytest.mark.django_db(transaction=True)
 def test_parallel_approvals_apply_once(api_client_for, workspace):
     enrollment = _enrollment_in(workspace, "submitted")
@@ -353,8 +351,6 @@ def test_parallel_approvals_apply_once(api_client_for, workspace):
     assert Event.objects.filter(type="enrollment.status_changed").count() == 1
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_different_moves_from_one_state_apply_once(api_client_for, workspace):
     enrollment = _enrollment_in(workspace, "submitted")
@@ -383,8 +379,6 @@ def test_parallel_different_moves_from_one_state_apply_once(api_client_for, work
     assert EnrollmentStatusChange.objects.filter(enrollment=enrollment).count() == 1
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_duplicate_enrollments_create_one(api_client_for, workspace):
     instance = ProgramInstanceFactory(workspace=workspace)

@@ -57,6 +57,7 @@ def test_event_shape(api, workspace):
         "type": "enrollment.status_changed",
         "createdAt": body["createdAt"],
         "workspaceId": workspace.pk,
+        "actor": {"type": "system", "id": "", "name": "System"},
         "data": {
             "object": {"id": "enr1", "eligibilityStatus": "eligible"},
             "previousStatus": "candidate",

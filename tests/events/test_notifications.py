@@ -196,3 +196,42 @@ def test_customer_data_is_escaped_in_html(workspace, instance, run_worker):
     message = mail.outbox[0]
     assert "<script>" not in message.alternatives[0][0]
     assert "Hello <script>x</script>" in message.body  # plain text is not HTML
+
+
+def test_a_retried_task_sends_each_email_once(workspace, instance, staff, run_worker):
+    """The task runs twice for one event (a retry after a crash, or a duplicate enqueue): each
+    recipient still gets one email."""
+    from events.notifications import enrollment_status_notifications_send
+
+    event = status_changed(workspace, instance, "submitted", "eligible")
+    run_worker()
+    assert len(mail.outbox) == 4
+    assert enrollment_status_notifications_send(event_id=event.pk) == 0
+    assert enrollment_status_notifications_send(event_id=event.pk) == 0
+    assert len(mail.outbox) == 4
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(set(m.to[0] for m in mail.outbox))
+
+
+def test_a_failed_send_is_sent_by_the_retry(workspace, instance, staff, monkeypatch):
+    """A send that fails is not marked, so the retry sends it (and only it)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from events.notifications import enrollment_status_notifications_send
+
+    event = status_changed(workspace, instance, "submitted", "eligible")
+    original = EmailMultiAlternatives.send
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("SMTP connection lost")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky)
+    with pytest.raises(OSError):
+        enrollment_status_notifications_send(event_id=event.pk)
+    assert len(mail.outbox) == 1
+    assert enrollment_status_notifications_send(event_id=event.pk) == 3
+    assert len(mail.outbox) == 4
+    assert len({m.to[0] for m in mail.outbox}) == 4

@@ -1,5 +1,9 @@
 """Concurrent writes to one instance apply one after the other (row lock in the services):
-no lost criteria-version bump, no doubled status change."""
+no lost criteria-version bump, no doubled status change.
+
+Real threads, each with its own database connection, on PostgreSQL (row locks) and on SQLite
+(the test database is a file, see config/settings.py, so each thread's IMMEDIATE transaction
+waits for the previous writer: the same one-after-the-other outcome)."""
 
 import threading
 
@@ -9,11 +13,7 @@ from django.db import connection
 from events.models import Event
 from tests.factories import ProgramInstanceFactory
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _parallel(clients, call):

@@ -1,6 +1,8 @@
 """Bootstrap a key from the shell; the raw key is the last line of the output (api.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from accounts import scopes as scope_names
 from accounts.services import api_key_create, workspace_get_or_create
@@ -24,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        _require_migrated()
         try:
             scopes = scope_names.parse_scopes(options["scopes"]) or None
         except ValueError as error:
@@ -45,3 +48,14 @@ class Command(BaseCommand):
             f"{workspace.slug} with scopes: {', '.join(key.scopes)}"
         )
         self.stdout.write(raw)
+
+
+def _require_migrated() -> None:
+    """On a fresh checkout the database has no tables yet: say what to run instead of failing
+    with "no such table"."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError(
+            "The database is not migrated yet: run `make migrate` (or `make run`) first."
+        )
