@@ -14,6 +14,8 @@ from datetime import datetime
 from django.db import models
 
 from config.ids import CuidField
+from config.request_context import current_idempotency_key
+from config.versioning import VersionedModel
 from events.querysets import (
     EventQuerySet,
     WebhookAttemptQuerySet,
@@ -41,6 +43,13 @@ class Event(models.Model):
     enrollment_id = models.CharField(max_length=25, blank=True, db_index=True)
     program_instance_id = models.CharField(max_length=25, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that created it.",
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -61,7 +70,7 @@ class Event(models.Model):
 TEST_EVENT_TYPE = "webhook.test"
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(VersionedModel):
     """Where a workspace wants its events POSTed.
 
     `event_types` empty means every type. The secret is kept in clear because HMAC signing needs
