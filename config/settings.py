@@ -233,6 +233,8 @@ API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
 IDEMPOTENCY_KEY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_SECONDS", "86400"))
 # A key whose first request has run this long without finishing (its process died) is released.
 IDEMPOTENCY_LOCK_SECONDS = int(os.environ.get("IDEMPOTENCY_LOCK_SECONDS", "300"))
+# Sync cursors hold back rows changed this recently, so a write still committing is not skipped.
+API_CURSOR_SETTLE_SECONDS = float(os.environ.get("API_CURSOR_SETTLE_SECONDS", "1"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
