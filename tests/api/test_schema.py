@@ -22,7 +22,17 @@ def test_docs_pages_use_no_cdn(client, url):
     assert response.status_code == 200
     html = response.content.decode()
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
-    assert "/static/drf_spectacular_sidecar/" in html
+    assert "fonts.googleapis" not in html and "<script>" not in html
+    assert "/static/drf_spectacular_sidecar/" in html or "/redoc/redoc.standalone.js" in html
+
+
+def test_redoc_bundle_is_served_without_its_cdn_logo(client):
+    response = client.get("/api/v1/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/javascript"
+    body = b"".join(response) if response.streaming else response.content
+    assert b"cdn.redoc.ly" not in body
+    assert b"Redoc" in body
 
 
 def test_schema_endpoint_serves_json(client):
