@@ -76,6 +76,7 @@ def api_key_create(
     created_by_user: User | None = None,
     created_by_key: ApiKey | None = None,
     granter_scopes: frozenset[str] | None = None,
+    require_if_match: bool = False,
 ) -> tuple[ApiKey, str]:
     """Mint a key and return it with its raw value, which is never stored and never shown again.
 
@@ -113,6 +114,7 @@ def api_key_create(
         expires_at=expires_at,
         created_by_user=created_by_user,
         created_by_key=created_by_key,
+        require_if_match=require_if_match,
     )
     return key, raw
 

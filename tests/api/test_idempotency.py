@@ -226,3 +226,35 @@ def test_a_retry_while_the_first_runs_is_409_and_never_a_second_execution(monkey
     assert replay.json()["id"] == results["first"].json()["id"]
     assert len(calls) == 1
     assert Lead.objects.count() == 1
+
+
+def test_prune_command_runs_as_documented(tmp_path):
+    """docs/api.md: `.venv/bin/python manage.py prune_idempotency_keys` (here with this venv's
+    Python, on a fresh SQLite file)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("GRIDPROGRAMS_TESTING", None)
+    run = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*run, "migrate", "--noinput"],
+        env=env,
+        cwd=root,
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        [*run, "prune_idempotency_keys"],
+        env=env,
+        cwd=root,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Deleted 0 expired idempotency record(s)." in out
