@@ -235,6 +235,8 @@ IDEMPOTENCY_KEY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_SECONDS", 
 IDEMPOTENCY_LOCK_SECONDS = int(os.environ.get("IDEMPOTENCY_LOCK_SECONDS", "300"))
 # Sync cursors hold back rows changed this recently, so a write still committing is not skipped.
 API_CURSOR_SETTLE_SECONDS = float(os.environ.get("API_CURSOR_SETTLE_SECONDS", "1"))
+# API key -> workspace and scopes, cached this long (changes to a key clear it at once).
+API_KEY_CACHE_SECONDS = int(os.environ.get("API_KEY_CACHE_SECONDS", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,7 +9,7 @@ that depend on data (identification, duplicates, open instance) live in enrollme
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.serializers import ApiModelSerializer, ApiSerializer
+from config.api.serializers import ApiModelSerializer, ApiSerializer, PrecomputedFieldsMixin
 from enrollments.models import Customer, EnrollmentStatus, IdentificationType, Lead
 
 STATUS_INPUTS = ("status", "eligibilityStatus", "eligibility", "eligibilityReason")
@@ -107,7 +107,7 @@ class EligibilitySerializer(serializers.Serializer):
     programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
 
 
-class EnrollmentSerializer(serializers.Serializer):
+class EnrollmentSerializer(PrecomputedFieldsMixin, serializers.Serializer):
     """An enrollment as every endpoint (and every event's `data.object`) returns it."""
 
     id = serializers.CharField(read_only=True)
