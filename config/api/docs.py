@@ -3,7 +3,7 @@
 drf-spectacular-sidecar ships both bundles, but ReDoc's bundle still renders its sidebar logo
 from cdn.redoc.ly and drf-spectacular's ReDoc template links Google Fonts. The template is
 ours (templates/api/redoc.html, no fonts, no inline script) and the bundle is served through
-`redoc_bundle`, which removes the logo's external address once per process (ReDoc then hides
+`RedocBundleView`, which removes the logo's external address once per process (ReDoc then hides
 the image: its onError handler). tests/browser/test_api_docs_offline.py loads both pages and
 fails on any request to another host.
 """
@@ -13,6 +13,7 @@ from functools import cache
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView
 
 REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
@@ -25,10 +26,14 @@ def _offline_bundle() -> bytes:
         return handle.read().replace(EXTERNAL_LOGO, b"")
 
 
-def redoc_bundle(request):
-    response = HttpResponse(_offline_bundle(), content_type="application/javascript")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+class RedocBundleView(SpectacularRedocView):
+    """The ReDoc bundle without its CDN logo (a documentation view, public like the docs)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(_offline_bundle(), content_type="application/javascript")
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 class OfflineRedocView(SpectacularRedocView):

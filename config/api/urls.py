@@ -4,7 +4,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from config.api.docs import OfflineRedocView, redoc_bundle
+from config.api.docs import OfflineRedocView, RedocBundleView
 from config.api.errors import json_not_found
 
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     # script), and our ReDoc template drops the Google Fonts link (docs/api.md).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", OfflineRedocView.as_view(url_name="schema"), name="redoc"),
-    path("redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
+    path("redoc/redoc.standalone.js", RedocBundleView.as_view(), name="redoc-bundle"),
     # Last: any other path under /api/v1 is a JSON 404, in DEBUG too.
     re_path(r"^.*$", json_not_found),
 ]
