@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
         from accounts.admin_platform import restrict_platform_admins
 
         restrict_platform_admins()
+        from accounts import key_cache
+
+        key_cache.connect()

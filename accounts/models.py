@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import scopes as scope_names
 from accounts.querysets import ApiKeyQuerySet, MembershipQuerySet
 from config.ids import CuidField
+from config.versioning import VersionedModel
 
 
 class User(AbstractUser):
@@ -52,6 +53,12 @@ class Workspace(models.Model):
         max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    require_if_match = models.BooleanField(
+        "require If-Match on API changes",
+        default=False,
+        help_text="API PATCH requests without an If-Match header are refused (428), so that "
+        "no integration overwrites a change it has not seen.",
+    )
 
     class Meta:
         ordering = ["organization__name", "name"]
@@ -98,7 +105,7 @@ class Membership(models.Model):
         return scope_names.ROLE_SCOPES[self.role]
 
 
-class ApiKey(models.Model):
+class ApiKey(VersionedModel):
     """A workspace's API credential. Only a SHA-256 hash of the raw key is stored.
 
     Raw keys carry 238 bits of randomness, so a fast hash is safe here (unlike passwords) and
@@ -130,6 +137,11 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    require_if_match = models.BooleanField(
+        "require If-Match",
+        default=False,
+        help_text="This key's PATCH requests need an If-Match header (428 without one).",
+    )
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -160,3 +172,37 @@ class ApiKey(models.Model):
         if self.created_by_key_id:
             return f"API key {self.created_by_key}"
         return "command line"
+
+
+class IdempotencyRecord(models.Model):
+    """One `Idempotency-Key` of one caller (an API key or a dashboard user), for 24 hours.
+
+    The row is inserted (and committed) BEFORE the request runs: its unique (owner, key) pair is
+    the lock that makes a concurrent retry a 409 instead of a second execution, in every web
+    process and on both databases. Once the request has finished, the row keeps the response
+    to replay. `config.api.idempotency` reads and writes it; the worker prunes expired rows.
+    """
+
+    owner = models.CharField(
+        max_length=80, help_text="key:<API key hash> or user:<user id>: whose key value this is."
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of method, path and body of the first request."
+    )
+    locked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set while the first request is still running."
+    )
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

@@ -111,6 +111,7 @@ def api_key_create(
     created_by_key: ApiKey | None = None,
     granter_scopes: frozenset[str] | None = None,
     actor=None,
+    require_if_match: bool = False,
 ) -> tuple[ApiKey, str]:
     """Mint a key and return it with its raw value, which is never stored and never shown again.
 
@@ -150,6 +151,7 @@ def api_key_create(
         expires_at=expires_at,
         created_by_user=created_by_user,
         created_by_key=created_by_key,
+        require_if_match=require_if_match,
     )
     if actor is None:
         actor = created_by_key or created_by_user
@@ -177,17 +179,23 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     """The usable key for this raw value, or None (unknown, revoked or expired)."""
     if not raw_key.startswith((ApiKey.FULL_PREFIX, ApiKey.SCOPED_PREFIX)) or len(raw_key) > 100:
         return None
-    key = (
-        ApiKey.objects.select_related("workspace__organization")
-        .filter(key_hash=hash_key(raw_key))
-        .first()
-    )
+    from accounts import key_cache
+
+    digest = hash_key(raw_key)
+    key = key_cache.cached_key(digest)
+    if key is None:
+        key = (
+            ApiKey.objects.select_related("workspace__organization").filter(key_hash=digest).first()
+        )
+        if key is not None:
+            key_cache.remember(key)
     now = timezone.now()
     if key is None or not key.is_usable(now):
         return None
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
+        key_cache.remember(key)
     return key
 
 

@@ -409,7 +409,8 @@ def bench_http(data, env: dict, seconds: float, concurrency: int, workers: int) 
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **env},
+        # bench.settings = the app plus the minimal yardstick view (bench/minimal.py).
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
     )
     try:
         for _ in range(100):
@@ -447,6 +448,9 @@ def bench_http(data, env: dict, seconds: float, concurrency: int, workers: int) 
                 "p50_ms": round(statistics.median(latencies), 1),
                 "p95_ms": round(_percentile(latencies, 95), 1),
             }
+        from bench.detail_compare import compare
+
+        results["_detail_vs_minimal"] = compare(port, headers, some.pk, seconds, concurrency)
         return results
     finally:
         server.terminate()
@@ -483,6 +487,10 @@ def markdown(report: dict) -> str:
             f"| {name} | {r['rows']} | {r['ok']} | {r['seconds']} | {r['rows_per_s']} | "
             f"{r['queries']} | {r['queries_per_row']} |"
         )
+    if "_detail_vs_minimal" in http_results:
+        from bench.detail_compare import markdown as compare_markdown
+
+        out += ["", compare_markdown(http_results["_detail_vs_minimal"])]
     w = report.get("webhooks")
     if w:
         out += [

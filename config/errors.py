@@ -45,3 +45,8 @@ class ForbiddenError(DomainError):
 class NotFoundError(DomainError):
     code = "NOT_FOUND"
     status = 404
+
+
+class PreconditionRequiredError(DomainError):
+    code = "PRECONDITION_REQUIRED"
+    status = 428

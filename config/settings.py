@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "audit.context.AuditContextMiddleware",
+    # After authentication: Idempotency-Key of every POST under /api/v1 (docs/api.md).
+    "config.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -239,6 +241,14 @@ WEBHOOK_RETRY_DELAYS = [
 
 # --- API ---------------------------------------------------------------------------------------
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
+# How long a POST's Idempotency-Key and its response are kept (Stripe: 24 hours).
+IDEMPOTENCY_KEY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_SECONDS", "86400"))
+# A key whose first request has run this long without finishing (its process died) is released.
+IDEMPOTENCY_LOCK_SECONDS = int(os.environ.get("IDEMPOTENCY_LOCK_SECONDS", "300"))
+# Sync cursors hold back rows changed this recently, so a write still committing is not skipped.
+API_CURSOR_SETTLE_SECONDS = float(os.environ.get("API_CURSOR_SETTLE_SECONDS", "1"))
+# API key -> workspace and scopes, cached this long (changes to a key clear it at once).
+API_KEY_CACHE_SECONDS = int(os.environ.get("API_KEY_CACHE_SECONDS", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,6 +11,8 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from config.ids import CuidField
+from config.request_context import current_idempotency_key
+from config.versioning import VersionedModel
 from enrollments.querysets import (
     CustomerQuerySet,
     EnrollmentQuerySet,
@@ -65,7 +67,7 @@ class AddressFields(models.Model):
         abstract = True
 
 
-class Customer(AddressFields):
+class Customer(VersionedModel, AddressFields):
     """A person or site a workspace enrolls. Email is unique per workspace; it is stored
     lower-cased so that uniqueness and lookups are case-insensitive with a plain index."""
 
@@ -81,6 +83,13 @@ class Customer(AddressFields):
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that created it.",
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -100,7 +109,7 @@ class Customer(AddressFields):
         return f"{self.first_name} {self.last_name} <{self.email}>".strip()
 
 
-class Lead(AddressFields):
+class Lead(VersionedModel, AddressFields):
     """A prospective customer (from a campaign, a partner, a form). Becomes a customer when it
     is enrolled with `identificationType: leadId`; `customer` then points to it."""
 
@@ -119,6 +128,13 @@ class Lead(AddressFields):
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that created it.",
+    )
 
     objects = LeadQuerySet.as_manager()
 
@@ -142,7 +158,7 @@ def _criteria_changed_since_evaluation(enrollment: "Enrollment") -> bool:
     return evaluated is None or evaluated != enrollment.program_instance.criteria_version
 
 
-class Enrollment(ConcurrentTransitionMixin, AddressFields):
+class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
     """A customer's participation in one program instance.
 
     `workspace` repeats `program_instance.workspace` so that tenancy scoping and every list
@@ -202,6 +218,13 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
     exit_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that created it.",
+    )
 
     objects = EnrollmentQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import serializers
 
-from config.api.serializers import ApiSerializer
+from config.api.serializers import ApiSerializer, PrecomputedFieldsMixin
 from enrollments.models import Enrollment, EnrollmentStatus, IdentificationType
 
 
@@ -36,7 +36,7 @@ class EligibilitySerializer(serializers.Serializer):
     programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
 
 
-class EnrollmentSerializer(serializers.Serializer):
+class EnrollmentSerializer(PrecomputedFieldsMixin, serializers.Serializer):
     """An enrollment as every endpoint (and every event's `data.object`) returns it."""
 
     id = serializers.CharField(read_only=True)

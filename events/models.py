@@ -14,6 +14,8 @@ from datetime import datetime
 from django.db import models
 
 from config.ids import CuidField
+from config.request_context import current_idempotency_key
+from config.versioning import VersionedModel
 from events.querysets import (
     EventQuerySet,
     WebhookAttemptQuerySet,
@@ -44,6 +46,13 @@ class Event(models.Model):
         default=dict, blank=True, help_text="Who made the change: {type, id, name} (audit.actors)"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that created it.",
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -64,7 +73,7 @@ class Event(models.Model):
 TEST_EVENT_TYPE = "webhook.test"
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(VersionedModel):
     """Where a workspace wants its events POSTed.
 
     `event_types` empty means every type. The secret is kept in clear because HMAC signing needs

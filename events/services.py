@@ -33,6 +33,7 @@ from django.utils import timezone
 from audit.actors import actor_of
 from audit.services import audit_object, audit_snapshot
 from config.errors import ConflictError, DomainValidationError
+from config.versioning import versioned_update
 from enrollments import transitions
 from events import tasks, urlsafety
 from events.models import Event, WebhookDelivery, WebhookEndpoint
@@ -319,8 +320,12 @@ def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str, notify: bool = F
     """Stop sending to the endpoint (its pending deliveries are cancelled). Call inside a
     transaction. With `notify`, the workspace admins get an email from the worker."""
     now = timezone.now()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        enabled=False, disabled_reason=reason[:300], disabled_at=now, updated_at=now
+    versioned_update(  # the endpoint's ETag must change with it
+        WebhookEndpoint.objects.filter(pk=endpoint.pk),
+        enabled=False,
+        disabled_reason=reason[:300],
+        disabled_at=now,
+        updated_at=now,
     )
     endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = False, reason[:300], now
     WebhookDelivery.objects.filter(

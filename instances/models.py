@@ -5,10 +5,11 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from config.ids import CuidField
+from config.versioning import VersionedModel
 from instances.querysets import ProgramInstanceQuerySet
 
 
-class ProgramInstance(FSMModelMixin, models.Model):
+class ProgramInstance(FSMModelMixin, VersionedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"

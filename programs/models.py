@@ -3,10 +3,11 @@
 from django.db import models
 
 from config.ids import CuidField
+from config.versioning import VersionedModel
 from programs.querysets import ProgramQuerySet
 
 
-class Program(models.Model):
+class Program(VersionedModel):
     class Type(models.TextChoices):
         DEMAND_RESPONSE = "demand_response", "Demand response"
         GRID_SERVICES = "grid_services", "Grid services"

@@ -175,3 +175,68 @@ class APIViewTests:
         response = client.post(self.path, self.create_data(workspace), format="json")
         assert response.status_code == 403
         assert self.write_scope in response.json()["message"]
+
+    # --- conditional requests (ETag, If-None-Match, If-Match, 428) ------------------------------
+    def _etag(self, client, obj) -> str:
+        if "retrieve" in self.actions:
+            response = client.get(self.detail_path(obj))
+            assert response.status_code == 200, response.content
+            return response["ETag"]
+        from config.versioning import etag_of
+
+        return etag_of(obj)
+
+    def test_retrieve_has_strong_etag_and_if_none_match_is_304(self, api, workspace):
+        self._needs("retrieve")
+        obj = self.make(workspace)
+        etag = self._etag(api, obj)
+        assert etag == f'"{obj.pk}.{obj.version if hasattr(obj, "version") else 1}"'
+        response = api.get(self.detail_path(obj), HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert api.get(self.detail_path(obj), HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+    def test_update_with_if_match(self, api, workspace):
+        self._needs("update")
+        obj = self.make(workspace)
+        etag = self._etag(api, obj)
+        response = api.patch(self.detail_path(obj), self.update_data, HTTP_IF_MATCH=etag)
+        assert response.status_code == 200, response.content
+        new_etag = response["ETag"]
+        assert new_etag != etag
+        if "retrieve" in self.actions:
+            assert self._etag(api, obj) == new_etag
+            assert api.get(self.detail_path(obj), HTTP_IF_NONE_MATCH=etag).status_code == 200
+        # A client that read before that change is refused, and told the current ETag.
+        stale = api.patch(self.detail_path(obj), self.update_data, HTTP_IF_MATCH=etag)
+        assert stale.status_code == 412, stale.content
+        assert stale.json()["code"] == "PRECONDITION_FAILED"
+        assert stale.json()["details"]["etag"] == new_etag
+
+    def test_update_requires_if_match_when_the_workspace_or_key_says_so(self, api, workspace):
+        self._needs("update")
+        obj = self.make(workspace)
+        api.api_key.require_if_match = True
+        api.api_key.save()
+        response = api.patch(self.detail_path(obj), self.update_data)
+        assert response.status_code == 428, response.content
+        assert response.json()["code"] == "PRECONDITION_REQUIRED"
+        api.api_key.require_if_match = False
+        api.api_key.save()
+        assert api.patch(self.detail_path(obj), self.update_data).status_code == 200
+        workspace.require_if_match = True
+        workspace.save()
+        assert api.patch(self.detail_path(obj), self.update_data).status_code == 428
+        etag = self._etag(api, obj)
+        ok = api.patch(self.detail_path(obj), self.update_data, HTTP_IF_MATCH=etag)
+        assert ok.status_code == 200, ok.content
+
+    def test_delete_with_stale_if_match_is_412(self, api, workspace):
+        self._needs("delete")
+        obj = self.make(workspace)
+        response = api.delete(self.detail_path(obj), HTTP_IF_MATCH='"stale.0"')
+        assert response.status_code == 412
+        assert response.json()["details"]["etag"] == self._etag(api, obj)
+        current = self._etag(api, obj)
+        assert api.delete(self.detail_path(obj), HTTP_IF_MATCH=current).status_code == 204

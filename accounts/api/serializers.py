@@ -29,6 +29,7 @@ class ApiKeySerializer(ApiModelSerializer):
             "expires_at",
             "revoked_at",
             "revoked",
+            "require_if_match",
         ]
         read_only_fields = ["id", "prefix", "created_at", "last_used_at", "revoked_at"]
 

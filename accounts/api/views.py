@@ -66,6 +66,7 @@ class ApiKeyViewSet(ScopedModelViewSet):
             created_by_user=tenant.user,
             created_by_key=tenant.api_key,
             granter_scopes=tenant.scopes,
+            require_if_match=data.get("require_if_match", False),
         )
         key.raw_key = raw
         body = ApiKeyCreatedSerializer(key, context=self.get_serializer_context()).data

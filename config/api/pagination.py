@@ -6,6 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from config.api.cursor import cursor_page
+
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -41,9 +43,18 @@ def _positive_int(request, name: str, default: int) -> int:
 class PagePagination(BasePagination):
     """Pages start at 1; `perPage` above 100 is capped (the response says which was used)."""
 
+    cursor_mode = False
+
     def paginate_queryset(self, queryset, request, view=None):
-        self.page = _positive_int(request, "page", 1)
         self.per_page = min(_positive_int(request, "perPage", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+        raw_cursor = request.query_params.get("cursor")
+        self.cursor_mode = raw_cursor is not None and hasattr(queryset, "order_by")
+        if self.cursor_mode:
+            if "page" in request.query_params:
+                raise ValidationError({"page": ["Use either page or cursor, not both."]})
+            rows, self.next_cursor, self.has_more = cursor_page(queryset, raw_cursor, self.per_page)
+            return rows
+        self.page = _positive_int(request, "page", 1)
         self.total_items = queryset.count()
         start = (self.page - 1) * self.per_page
         if start >= self.total_items:
@@ -53,6 +64,15 @@ class PagePagination(BasePagination):
         return _deep_page(queryset, start, self.per_page)
 
     def get_paginated_response(self, data):
+        if self.cursor_mode:
+            return Response(
+                {
+                    "data": data,
+                    "perPage": self.per_page,
+                    "nextCursor": self.next_cursor,
+                    "hasMore": self.has_more,
+                }
+            )
         return Response(
             {
                 "data": data,
@@ -66,13 +86,16 @@ class PagePagination(BasePagination):
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["data", "page", "perPage", "totalItems", "totalPages"],
+            # page, totalItems and totalPages in page mode; nextCursor and hasMore with ?cursor=.
+            "required": ["data", "perPage"],
             "properties": {
                 "data": schema,
                 "page": {"type": "integer", "example": 1},
                 "perPage": {"type": "integer", "example": 20},
                 "totalItems": {"type": "integer", "example": 57},
                 "totalPages": {"type": "integer", "example": 3},
+                "nextCursor": {"type": "string", "nullable": True},
+                "hasMore": {"type": "boolean"},
             },
         }
 
@@ -94,5 +117,15 @@ class PagePagination(BasePagination):
                 # invalid.
                 "description": "Items per page (default 20); values above 100 are capped at 100.",
                 "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "description": (
+                    "Sync mode: empty for the first page, then the previous response's "
+                    "nextCursor. Rows come in (updatedAt, id) order; not with page."
+                ),
+                "schema": {"type": "string"},
             },
         ]

@@ -1,5 +1,7 @@
 """Serializer conventions shared by every endpoint: camelCase names and strict bodies."""
 
+from functools import cached_property
+
 from rest_framework import serializers
 
 
@@ -45,3 +47,23 @@ class ApiModelSerializer(StrictFieldsMixin, CamelCaseMixin, serializers.ModelSer
 
 class ApiSerializer(StrictFieldsMixin, serializers.Serializer):
     """Base for request bodies that are not a model (actions, dry runs)."""
+
+
+class PrecomputedFieldsMixin:
+    """For response-only serializers: build and bind the fields once per class, not per call.
+
+    DRF deep-copies every declared field each time a serializer is created (~30 fields for an
+    enrollment), which cost more than the SQL of a GET by id. A response serializer's fields
+    hold no per-request state while they render (no context, no validation), so one bound set
+    serves every instance. Never use it on a serializer that validates input, or whose fields
+    read the context (SerializerMethodField, HyperlinkedIdentityField).
+    """
+
+    @cached_property
+    def fields(self):
+        cls = type(self)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = super().fields
+            cls._shared_fields = shared
+        return shared

@@ -8,8 +8,11 @@ the router and fails if any viewset bypasses this mixin.
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
 
 from accounts.tenancy import Tenant, get_tenant
+from config.api.conditional import NotModified, check_preconditions, current_etag
+from config.versioning import end_expectations, etag_of, start_expectations
 
 
 class WorkspaceScopedViewSetMixin:
@@ -17,6 +20,8 @@ class WorkspaceScopedViewSetMixin:
     read_scope: str | None = None
     write_scope: str | None = None
     action_scopes: dict[str, str | None] = {}
+    # Detail actions whose 2xx response is the object itself, so they carry its ETag.
+    etag_actions: frozenset[str] = frozenset({"retrieve", "update", "partial_update"})
 
     @property
     def tenant(self) -> Tenant:
@@ -30,6 +35,45 @@ class WorkspaceScopedViewSetMixin:
             )
         # Tenancy guard: the only place the API narrows a queryset to the caller's workspace.
         return base.for_workspace(self.tenant.workspace)
+
+    def dispatch(self, request, *args, **kwargs):
+        token = start_expectations()
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            end_expectations(token)
+
+    def filter_queryset(self, queryset):
+        """Filters are for lists: a single-object route never builds the filter set (it cost
+        more than the SQL of a GET by id, and `?status=x` on a detail URL must not 404)."""
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def check_object_permissions(self, request, obj):
+        """Every detail route passes here with its object: ETag preconditions live here."""
+        super().check_object_permissions(request, obj)
+        self._etag_object = obj
+        check_preconditions(self, request, obj)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotModified):
+            return Response(status=304, headers={"ETag": exc.etag})
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        obj = getattr(self, "_etag_object", None)
+        if (
+            obj is not None
+            and 200 <= response.status_code < 300
+            and response.status_code != 204
+            and getattr(self, "action", None) in self.etag_actions
+        ):
+            safe = request.method in ("GET", "HEAD")
+            etag = etag_of(obj) if safe else current_etag(obj)
+            if etag:
+                response["ETag"] = etag
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

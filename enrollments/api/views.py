@@ -120,6 +120,7 @@ class EnrollmentViewSet(ScopedModelViewSet):
     write_scope = scope_names.ENROLLMENTS_WRITE
     # The service checks enrollments:write, or enrollments:review for approved/rejected.
     action_scopes = {"transitions": None, "history": scope_names.ENROLLMENTS_READ}
+    etag_actions = frozenset({"retrieve", "partial_update", "transitions", "evaluate"})
 
     def create(self, request, *args, **kwargs):
         serializer = EnrollmentCreateWithInstanceSerializer(data=request.data)

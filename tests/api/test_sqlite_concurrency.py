@@ -107,3 +107,40 @@ def test_parallel_writes_all_succeed(sqlite_server):
     with ThreadPoolExecutor(max_workers=12) as pool:
         results = list(pool.map(lambda n: _create_key(base, key, n), range(60)))
     assert results == [201] * 60
+
+
+def _post_lead(base, key, idempotency_key):
+    request = urllib.request.Request(
+        f"{base}/api/v1/leads",
+        data=json.dumps({"email": "same@example.com"}).encode(),
+        headers={
+            "Authorization": f"Bearer {key}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": idempotency_key,
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get("Idempotent-Replayed"), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, None, error.read()
+
+
+def test_one_idempotency_key_runs_once_across_processes(sqlite_server):
+    """Two gunicorn workers, twelve threads, one key: one lead; the others are replays of it
+    or 409 IDEMPOTENCY_KEY_IN_USE while it ran."""
+    base, key = sqlite_server
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(lambda n: _post_lead(base, key, "one-lead"), range(24)))
+    fresh = [r for r in results if r[0] == 201 and r[1] is None]
+    assert len(fresh) == 1, results
+    for status, replayed, body in results:
+        assert (status == 201 and body == fresh[0][2]) or (
+            status == 409 and b"IDEMPOTENCY_KEY_IN_USE" in body
+        ), (status, replayed, body)
+    listing = urllib.request.Request(
+        f"{base}/api/v1/leads", headers={"Authorization": f"Bearer {key}"}
+    )
+    with urllib.request.urlopen(listing, timeout=30) as response:
+        assert json.loads(response.read())["totalItems"] == 1
