@@ -42,3 +42,21 @@ class RejectNulMiddleware:
                 return JsonResponse(error_body("VALIDATION_ERROR", message), status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response: no page needs the camera, location, payment, ...
+
+    Django has no setting for it; a view that needs a feature can set the header itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
