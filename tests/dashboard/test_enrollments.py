@@ -145,7 +145,7 @@ def test_neutralise_every_dangerous_start():
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(text).startswith("'")
     assert neutralise("safe") == "safe"
-    assert neutralise(["a", "=b"]) == "a;=b"  # only the cell's first character matters
+    assert neutralise(["a", "=b"]) == "'a;=b"  # a `;` locale would split it (tests/security)
 
 
 def test_detail_shows_timeline_and_allowed_transitions(dash, workspace, instance):
