@@ -17,7 +17,7 @@ DANGEROUS = [
     "\r=cmd",
     " =1+1",  # spaces first: some programs skip them
     '"=1+1',
-    "solar;=HYPERLINK(\"http://x\")",  # tags joined with `;`
+    'solar;=HYPERLINK("http://x")',  # tags joined with `;`
     "a,=1+1",
     "a;+1",
     "a;-1",
