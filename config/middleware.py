@@ -128,3 +128,13 @@ def _form_has_nul(request) -> bool:
         if "\x00" in key or any("\x00" in value for value in values):
             return True
     return any("\x00" in (upload.name or "") for upload in request.FILES.values())
+
+
+class ExpectedClientErrorFilter:
+    """Logging filter for django.request: a 403 or 404 record loses its traceback."""
+
+    def filter(self, record) -> bool:
+        if getattr(record, "status_code", None) in (403, 404):
+            record.exc_info = None
+            record.exc_text = None
+        return True

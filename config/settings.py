@@ -356,3 +356,8 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
 )
+
+# 403 and 404 are answers, not faults: django.request logs each once, as a warning without a
+# traceback (it attached one to PermissionDenied). Real errors keep theirs.
+LOGGING["filters"] = {"expected_4xx": {"()": "config.middleware.ExpectedClientErrorFilter"}}
+LOGGING["loggers"]["django.request"] = {"filters": ["expected_4xx"]}

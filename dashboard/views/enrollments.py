@@ -7,6 +7,7 @@ write the history and the event.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from accounts import scopes as scope_names
-from config.errors import DomainError
+from config.errors import DomainError, ForbiddenError
 from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
     REASON_REQUIRED,
@@ -131,6 +132,11 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request):
+        if request.POST.get("action") in REVIEW_TARGETS and not self.tenant.has_scope(
+            scope_names.ENROLLMENTS_REVIEW
+        ):
+            # docs/dashboard.md: approving or rejecting without the review scope is a 403.
+            raise PermissionDenied("Only reviewers can approve or reject.")
         form = BulkActionForm(request.POST, allowed_actions=allowed_bulk_actions(self.tenant))
         back = request.POST.get("back", "")
         # Only a query string of the list page (no other path, no header-breaking characters).
@@ -292,6 +298,8 @@ class EnrollmentTransitionView(EnrollmentDetailView):
                     actor=self.tenant,
                     reason=form.cleaned_data.get("reason", ""),
                 )
+            except ForbiddenError as error:
+                raise PermissionDenied(error.message) from None
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
