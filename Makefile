@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# Where `make run` listens: this machine only, unless you say otherwise (HOST=0.0.0.0).
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 # The development defaults `make run` needs; every one can be overridden from the environment.
@@ -14,7 +16,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1} WEBHOOKS_ALLOW_PRIVATE_NETWORKS=$${WEBHOOKS_ALLOW_
 .PHONY: help run test lint fmt migrate shell install demo worker ci bench lock lock-check
 
 help:
-	@echo "make run      install, migrate, load demo data, serve on PORT=$(PORT) with the worker"
+	@echo "make run      install, migrate, load demo data, serve on HOST=$(HOST) PORT=$(PORT) with the worker"
 	@echo "make test     run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make lint     ruff check + format check"
 	@echo "make fmt      ruff fix + format"
@@ -76,12 +78,12 @@ demo: migrate
 run: migrate
 	@$(RUN_ENV) $(PY) manage.py seed_demo --banner --port $(PORT)
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
-	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' & \
-	$(RUN_ENV) $(PY) manage.py runserver 0.0.0.0:$(PORT) --noreload --skip-checks & \
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload --skip-checks & \
 	wait
 
 worker: $(STAMP)
-	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*'
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

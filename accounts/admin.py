@@ -8,6 +8,7 @@ and key writes go through accounts.services, with the dashboard's rules.
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.template.response import TemplateResponse
 
 from accounts import admin_users  # noqa: F401 - registers UserAdmin
 from accounts import scopes as scope_names
@@ -276,10 +277,24 @@ class ApiKeyAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
         for field in ApiKey._meta.concrete_fields:
             setattr(obj, field.attname, getattr(key, field.attname))
         obj._state.adding = False
-        messages.warning(
-            request,
-            f"New API key (copy it now, it will not be shown again): {raw}",
-        )
+        # Kept on the request only: a message would travel in the (signed, not encrypted)
+        # messages cookie or the session. response_add shows it once.
+        request._new_api_key_raw = raw
+
+    def response_add(self, request, obj, post_url_continue=None):
+        raw = getattr(request, "_new_api_key_raw", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "API key created",
+            "opts": self.opts,
+            "key": obj,
+            "raw_key": raw,
+        }
+        response = TemplateResponse(request, "admin/accounts/apikey/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(description="Revoke selected API keys")
     def revoke_keys(self, request, queryset):

@@ -3,6 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from accounts.services import api_key_authenticate
+from accounts.throttling import FailedAuthThrottle
 
 
 class ApiKeyPrincipal:
@@ -39,8 +40,13 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
                     "Use 'Authorization: Bearer <key>' or the 'X-Api-Key' header."
                 )
             raw = value.strip()
+        throttle = FailedAuthThrottle()
+        wait = throttle.blocked_for(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait)
         api_key = api_key_authenticate(raw_key=raw)
         if api_key is None:
+            throttle.record_failure(request)
             raise exceptions.AuthenticationFailed("The API key is invalid, revoked or expired.")
         return ApiKeyPrincipal(api_key), api_key
 

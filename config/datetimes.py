@@ -46,3 +46,40 @@ class InRangeDateTimeMixin:
         if not is_in_range(result):
             raise forms.ValidationError(OUT_OF_RANGE_MESSAGE, code="out_of_range")
         return to_utc(result)
+
+
+class InRangeDateTimeField(InRangeDateTimeMixin, forms.DateTimeField):
+    """The one datetime form field of every dashboard form (and any other Django form): same
+    range rule and UTC conversion as the API. Offsets beyond PostgreSQL's ±15:59 are accepted
+    because the value is converted to UTC before it is stored."""
+
+
+class InRangeSplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date + time pair with the same rule (the admin has its own widget)."""
+
+    def compress(self, data_list):
+        result = super().compress(data_list)
+        if result is None:
+            return None
+        if not is_in_range(result):
+            raise forms.ValidationError(OUT_OF_RANGE_MESSAGE, code="out_of_range")
+        return to_utc(result)
+
+
+def install_admin_datetime_rule() -> None:
+    """Make every admin DateTimeField use InRangeSplitDateTimeField.
+
+    Called from an AppConfig.ready() that runs after the admin's autodiscovery: it updates the
+    defaults (for admins registered later) and every admin already registered, so no app's
+    admin can forget the rule."""
+    from django.contrib import admin
+    from django.contrib.admin import options
+    from django.db import models
+
+    options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateTimeField]["form_class"] = (
+        InRangeSplitDateTimeField
+    )
+    for model_admin in admin.site._registry.values():
+        override = model_admin.formfield_overrides.setdefault(models.DateTimeField, {})
+        if override.get("form_class") in (None, forms.SplitDateTimeField):
+            override["form_class"] = InRangeSplitDateTimeField

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import errors
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/v1/", include("config.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("dashboard.urls")),
+    # Any other path under /api/ (including ones with newlines or other control characters,
+    # which `.` does not match) is the API's JSON 404, under DEBUG too.
+    re_path(r"^api/[\s\S]*\Z", errors.json_not_found),
 ]
 
 

@@ -1,14 +1,21 @@
 """CSV export of enrollments, streamed, with spreadsheet formula injection neutralised.
 
-A cell that starts with `=`, `+`, `-`, `@` (or a tab or carriage return, which some spreadsheet
-programs skip before reading a formula) is prefixed with a single quote, so Excel, LibreOffice
-and Google Sheets show it as text instead of running it (OWASP "CSV injection").
+OWASP's CSV-injection rules, for every cell: a cell that starts with `=`, `+`, `-`, `@`, a tab
+or a carriage return, or that holds one of those after a separator a spreadsheet may split on
+(`,` `;` tab, CR, LF: a `;`-separator locale splits `a;=cmd()` into two cells), is prefixed with
+a single quote, so Excel, LibreOffice and Google Sheets show it as text; every cell is quoted so
+separators inside a value never split it. Phone numbers (`+15550000100`, `+1 (555) 000-0100`)
+are left as they are: digits and punctuation cannot run anything.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula character after a separator, possibly after spaces or quotes.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"[,;\t\r\n][\s\"']*[=+\-@]")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{6,}$")
 
 ENROLLMENT_COLUMNS = (
     ("id", "pk"),
@@ -48,7 +55,9 @@ def neutralise(value) -> str:
     elif hasattr(value, "isoformat"):
         value = value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if _PHONE.match(text):
+        return text
+    if text.lstrip(" \"'").startswith(FORMULA_STARTS) or _FORMULA_AFTER_SEPARATOR.search(text):
         return "'" + text
     return text
 
@@ -65,7 +74,7 @@ class _Echo:
 
 
 def enrollment_csv_rows(enrollments: Iterable) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield writer.writerow([name for name, _ in ENROLLMENT_COLUMNS])
     for enrollment in enrollments:
         yield writer.writerow(

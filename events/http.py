@@ -12,10 +12,11 @@ import ssl
 import time
 from dataclasses import dataclass
 
-from events.urlsafety import Target
+from events.urlsafety import Target, _is_public
 
 USER_AGENT = "GridPrograms-Webhooks/1.0"
 _READ_LIMIT = 64 * 1024
+PRIVATE_BODY = "(not stored: the receiver is on a private address)"
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,12 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
             )
             response = conn.getresponse()
             raw = response.read(_READ_LIMIT)
+            # A private address (allowed in development) could be an internal service: its
+            # answer is not kept, so a webhook cannot be used to read it (docs/security.md).
+            text = raw.decode("utf-8", errors="replace") if _is_public(address) else PRIVATE_BODY
             return HttpResult(
                 status_code=response.status,
-                body=raw.decode("utf-8", errors="replace"),
+                body=text,
                 duration_ms=_elapsed_ms(started),
                 error="",
             )

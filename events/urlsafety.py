@@ -65,6 +65,9 @@ def parse_url(url: str) -> tuple[str, str, int, str]:
         raise UnsafeUrlError("Only http:// and https:// URLs can receive webhooks.")
     if not parts.hostname:
         raise UnsafeUrlError("The URL has no host.")
+    if port == 0:
+        # `port or default` below would quietly turn :0 into 80/443.
+        raise UnsafeUrlError("Port 0 is not a port a receiver can listen on; use 1-65535.")
     if parts.username or parts.password:
         raise UnsafeUrlError(
             "Credentials in the URL are not supported; verify the webhook signature instead."

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -22,6 +23,7 @@ _CODES = {
     406: "NOT_ACCEPTABLE",
     409: "CONFLICT",
     412: "PRECONDITION_FAILED",
+    413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "RATE_LIMITED",
 }
@@ -69,6 +71,17 @@ def exception_handler(exc, context):
         return Response(
             error_body(exc.code, exc.message, domain_details(exc.details)), status=exc.status
         )
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # A chunked body has no Content-Length, so the limit is only met when DRF reads it.
+        from django.conf import settings
+
+        from config.middleware import TOO_LARGE, TOO_MANY, _readable_size
+
+        if isinstance(exc, RequestDataTooBig):
+            limit = _readable_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+            return Response(error_body("PAYLOAD_TOO_LARGE", TOO_LARGE.format(limit=limit)), 413)
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return Response(error_body("VALIDATION_ERROR", TOO_MANY.format(limit=limit)), 400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, DjangoPermissionDenied):

@@ -5,6 +5,7 @@ import re
 
 from django import forms
 
+from config.datetimes import InRangeDateTimeField
 from config.states import US_STATES
 from dashboard.forms.base import DashboardForm
 from instances.formconfig import (
@@ -39,12 +40,12 @@ class InstanceForm(DashboardForm):
     custom_terms = forms.CharField(
         label="Terms", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    start_date = forms.DateTimeField(
+    start_date = InRangeDateTimeField(
         label="Start",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    end_date = forms.DateTimeField(
+    end_date = InRangeDateTimeField(
         label="End",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -2,6 +2,7 @@ from django import forms
 
 from accounts import scopes as scope_names
 from accounts.models import Membership
+from config.datetimes import InRangeDateTimeField
 from dashboard.forms.base import DashboardForm
 
 
@@ -24,7 +25,7 @@ class ApiKeyCreateForm(DashboardForm):
     scopes = forms.MultipleChoiceField(
         label="Scopes", required=False, widget=forms.CheckboxSelectMultiple
     )
-    expires_at = forms.DateTimeField(
+    expires_at = InRangeDateTimeField(
         label="Expires at (optional)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

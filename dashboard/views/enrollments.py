@@ -7,6 +7,7 @@ write the history and the event.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from accounts import scopes as scope_names
-from config.errors import DomainError
+from config.errors import DomainError, ForbiddenError
 from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
     BulkActionForm,
@@ -37,7 +38,7 @@ from enrollments.services import (
     enrollment_transition,
     enrollment_update,
 )
-from enrollments.transitions import allowed_moves
+from enrollments.transitions import allowed_moves, transition_to
 from events.models import Event
 from instances.models import ProgramInstance
 
@@ -114,6 +115,11 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request):
+        move = transition_to(request.POST.get("action", ""))
+        if move is not None and not self.tenant.has_scope(move.scope):
+            # docs/dashboard.md: a move the role may not make (approve/reject without the review
+            # scope) is a 403, as in the API; the scope comes from the transition table.
+            raise PermissionDenied(f"Your role cannot use “{move.label}” on enrollments.")
         form = BulkActionForm(request.POST, tenant=self.tenant)
         back = request.POST.get("back", "")
         # Only a query string of the list page (no other path, no header-breaking characters).
@@ -270,6 +276,8 @@ class EnrollmentTransitionView(EnrollmentDetailView):
                     actor=self.tenant,
                     reason=form.cleaned_data.get("reason", ""),
                 )
+            except ForbiddenError as error:
+                raise PermissionDenied(error.message) from None
             except DomainError as error:
                 add_domain_error(form, error)
             else:

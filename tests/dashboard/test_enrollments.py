@@ -96,7 +96,7 @@ def test_bulk_approve_needs_review_scope(dash, workspace, instance):
     (enrollment,) = make(workspace, instance, status="submitted")
     operator = dash(role="operator")
     response = operator.post("/enrollments/bulk/", {"action": "approved", "ids": [enrollment.pk]})
-    assert response.status_code == 302  # refused by the form: not an action this role has
+    assert response.status_code == 403  # the documented 403 (issue 14), not a redirect
     enrollment.refresh_from_db()
     assert enrollment.status == "submitted"
     admin = dash(role="admin")
@@ -145,7 +145,7 @@ def test_neutralise_every_dangerous_start():
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(text).startswith("'")
     assert neutralise("safe") == "safe"
-    assert neutralise(["a", "=b"]) == "a;=b"  # only the cell's first character matters
+    assert neutralise(["a", "=b"]) == "'a;=b"  # a `;` locale would split it (tests/security)
 
 
 def test_detail_shows_timeline_and_allowed_transitions(dash, workspace, instance):

@@ -1,0 +1,1 @@
+from tests.dashboard.conftest import dash  # noqa: F401  (the signed-in dashboard client)
