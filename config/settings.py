@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +225,17 @@ WEBHOOK_RETRY_DELAYS = [
     int(x)
     for x in env_list("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000,86400,86400")
 ]
+# The delivery engine (events.engine, `manage.py webhook_worker`); see docs/webhooks.md.
+WEBHOOK_WORKER_THREADS = int(os.environ.get("WEBHOOK_WORKER_THREADS", "32"))
+WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("WEBHOOK_ENDPOINT_CONCURRENCY", "16"))
+WEBHOOK_BATCH_SIZE = int(os.environ.get("WEBHOOK_BATCH_SIZE", "200"))
+WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "1"))
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "0"))  # 0: from timeout
+WEBHOOK_BREAKER_THRESHOLD = int(os.environ.get("WEBHOOK_BREAKER_THRESHOLD", "5"))
+WEBHOOK_BREAKER_COOLDOWN_SECONDS = float(os.environ.get("WEBHOOK_BREAKER_COOLDOWN_SECONDS", "5"))
+WEBHOOK_BREAKER_MAX_COOLDOWN_SECONDS = float(
+    os.environ.get("WEBHOOK_BREAKER_MAX_COOLDOWN_SECONDS", "300")
+)
 
 # --- API ---------------------------------------------------------------------------------------
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
@@ -291,3 +303,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Health and metrics (config/health.py, config/metrics.py; docs/deployment.md) ----------------
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "60"))
+READYZ_MAX_QUEUE_LAG_SECONDS = int(os.environ.get("READYZ_MAX_QUEUE_LAG_SECONDS", "300"))
+IMPORTS_METRIC_MODEL = os.environ.get("IMPORTS_METRIC_MODEL", "")

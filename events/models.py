@@ -193,3 +193,13 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt of {self.delivery_id} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each worker process, for `/readyz` and the metrics."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="kind@host:pid")
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%H:%M:%S}"

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
+from config.metrics import emails_sent
 from events.models import Event, WebhookEndpoint
 from events.services import (
     CUSTOMER_NOTIFIED_STATUSES,
@@ -76,6 +77,7 @@ def _send(*, to: list[str], subject: str, template: str, context: dict) -> int:
         )
         message.attach_alternative(html, "text/html")
         sent += message.send()
+    emails_sent(template, sent)
     return sent
 
 

@@ -27,7 +27,11 @@ def enqueue(task_obj, *args, run_after: datetime | None = None) -> None:
 
 @task()
 def webhook_deliver(delivery_id: str) -> str:
-    """Make one attempt of a webhook delivery if it is due (see events.delivery)."""
+    """Make one attempt of a webhook delivery if it is due (see events.delivery).
+
+    The delivery engine (`manage.py webhook_worker`) sends every due delivery by itself; this
+    task stays for task rows enqueued by earlier versions and for sending one delivery by hand.
+    """
     from events.delivery import delivery_attempt
 
     return delivery_attempt(delivery_id=delivery_id)
