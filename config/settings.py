@@ -226,8 +226,8 @@ WEBHOOK_RETRY_DELAYS = [
     for x in env_list("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000,86400,86400")
 ]
 # The delivery engine (events.engine, `manage.py webhook_worker`); see docs/webhooks.md.
-WEBHOOK_WORKER_THREADS = int(os.environ.get("WEBHOOK_WORKER_THREADS", "32"))
-WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("WEBHOOK_ENDPOINT_CONCURRENCY", "16"))
+WEBHOOK_WORKER_THREADS = int(os.environ.get("WEBHOOK_WORKER_THREADS", "64"))
+WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("WEBHOOK_ENDPOINT_CONCURRENCY", "8"))
 WEBHOOK_BATCH_SIZE = int(os.environ.get("WEBHOOK_BATCH_SIZE", "200"))
 WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "1"))
 WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "0"))  # 0: from timeout

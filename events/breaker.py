@@ -33,19 +33,23 @@ class CircuitBreakers:
         self._clock = clock
 
     def record(self, endpoint_id: str, ok: bool) -> None:
-        state = self._states.setdefault(endpoint_id, _State())
+        """Count one attempt's outcome (sender threads call this; callers hold a lock)."""
         if ok:
             self._states.pop(endpoint_id, None)
             return
+        state = self._states.setdefault(endpoint_id, _State())
+        now = self._clock()
+        if state.open_until and now < state.open_until:
+            return  # a send started before the circuit opened: already counted as down
         state.failures += 1
-        half_open = state.open_until and self._clock() >= state.open_until
-        if state.failures >= settings.WEBHOOK_BREAKER_THRESHOLD or half_open:
+        trial_failed = bool(state.open_until)  # half-open: the one trial failed
+        if trial_failed or state.failures >= settings.WEBHOOK_BREAKER_THRESHOLD:
             base = settings.WEBHOOK_BREAKER_COOLDOWN_SECONDS
             state.cooldown = min(
                 settings.WEBHOOK_BREAKER_MAX_COOLDOWN_SECONDS,
                 state.cooldown * 2 if state.cooldown else base,
             )
-            state.open_until = self._clock() + state.cooldown
+            state.open_until = now + state.cooldown
 
     def state(self, endpoint_id: str) -> str:
         state = self._states.get(endpoint_id)

@@ -89,22 +89,28 @@ def claim_batch(
     candidates = due_queryset(now).exclude(endpoint_id__in=list(exclude_endpoints))
     if delivery_ids is not None:
         candidates = candidates.filter(pk__in=list(delivery_ids))
-    candidates = candidates.select_related("endpoint", "event").order_by("next_attempt_at")
+    candidates = candidates.order_by("next_attempt_at")
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    capped = per_endpoint or default_per_endpoint
     with transaction.atomic():
-        rows = list(candidates[: limit * 2 if per_endpoint or default_per_endpoint else limit])
+        # Lock ids only (no model instances for rows we may leave), then load what we took.
+        rows = list(
+            candidates.values_list("pk", "endpoint_id", "endpoint__enabled")[
+                : limit * 2 if capped else limit
+            ]
+        )
         taken, cancelled, counts = [], [], {}
-        for delivery in rows:
-            if not delivery.endpoint.enabled:
-                cancelled.append(delivery.pk)
+        for pk, endpoint_id, enabled in rows:
+            if not enabled:
+                cancelled.append(pk)
                 continue
-            cap = (per_endpoint or {}).get(delivery.endpoint_id, default_per_endpoint)
-            used = counts.get(delivery.endpoint_id, 0)
+            cap = (per_endpoint or {}).get(endpoint_id, default_per_endpoint)
+            used = counts.get(endpoint_id, 0)
             if (cap is not None and used >= cap) or len(taken) >= limit:
                 continue
-            counts[delivery.endpoint_id] = used + 1
-            taken.append(delivery)
+            counts[endpoint_id] = used + 1
+            taken.append(pk)
         if cancelled:
             WebhookDelivery.objects.filter(pk__in=cancelled).update(
                 status=WebhookDelivery.Status.CANCELLED,
@@ -112,14 +118,23 @@ def claim_batch(
                 next_attempt_at=None,
                 updated_at=now,
             )
-        if taken:
-            locked_until = now + lease_duration()
-            WebhookDelivery.objects.filter(pk__in=[d.pk for d in taken]).update(
-                locked_until=locked_until, updated_at=now
-            )
-            for delivery in taken:
-                delivery.locked_until = locked_until
-    return taken
+        if not taken:
+            return []
+        locked_until = now + lease_duration()
+        WebhookDelivery.objects.filter(pk__in=taken).update(
+            locked_until=locked_until, updated_at=now
+        )
+    order = {pk: i for i, pk in enumerate(taken)}
+    claimed = list(WebhookDelivery.objects.filter(pk__in=taken).select_related("endpoint", "event"))
+    return sorted(claimed, key=lambda d: order[d.pk])
+
+
+def release(deliveries: list[WebhookDelivery]) -> None:
+    """Give claimed deliveries back unsent (their endpoint's circuit opened): no attempt is
+    counted; they are due again at once for whoever may send them."""
+    WebhookDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+        locked_until=None, updated_at=timezone.now()
+    )
 
 
 def resolve_endpoint(endpoint: WebhookEndpoint):
@@ -251,7 +266,7 @@ def record_batch(outcomes: list[Outcome]) -> dict[str, str]:
                 to_disable.append((delivery, _give_up_reason(delivery, error)))
             changed.append(delivery)
         WebhookAttempt.objects.bulk_create(attempts)
-        WebhookDelivery.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=500)
+        _update_many(changed)
         if succeeded_endpoints:
             WebhookEndpoint.objects.filter(pk__in=succeeded_endpoints).update(last_success_at=now)
         for delivery, reason in to_disable:
@@ -266,6 +281,24 @@ def record_batch(outcomes: list[Outcome]) -> dict[str, str]:
                 continue  # it has worked since this delivery began: keep the endpoint
             endpoint_disable(endpoint=endpoint, reason=reason, notify=True)
     return results
+
+
+def _update_many(deliveries: list[WebhookDelivery]) -> None:
+    """One parameterised UPDATE run for many rows (`executemany`: pipelined by psycopg), much
+    cheaper than `bulk_update`'s CASE expressions, which cost more Python time than the send."""
+    if not deliveries:
+        return
+    meta = WebhookDelivery._meta
+    fields = [meta.get_field(name) for name in UPDATED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
+        for d in deliveries
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _give_up_reason(delivery: WebhookDelivery, error: str) -> str:
