@@ -66,6 +66,7 @@ class MetricsMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         route = (match.route or match.view_name) if match else "unmatched"
+        route = route.removesuffix("$").removesuffix("/?").replace("^", "")  # DRF's regexes
         REQUEST_LATENCY.labels(
             route=route[:100], method=request.method, status=f"{response.status_code // 100}xx"
         ).observe(time.perf_counter() - started)

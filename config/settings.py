@@ -295,14 +295,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json for one JSON object per line; every line carries the request id (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    fmt=os.environ.get("LOG_FORMAT", "plain"), level=os.environ.get("LOG_LEVEL", "INFO")
+)
 
 # --- Health and metrics (config/health.py, config/metrics.py; docs/deployment.md) ----------------
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
