@@ -96,7 +96,7 @@ class Receiver:
         await asyncio.sleep(self.args.down_at)
         self.server.close()
         for transport in list(self.connections):
-            transport.abort()
+            transport.close()  # answers already written are flushed first, then it is gone
         print("down", flush=True)
         await asyncio.sleep(self.args.down_for)
         await self.listen()
