@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
     "config.metrics.MetricsMiddleware",
+    "config.replicas.ReplicaReadsMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +130,22 @@ else:
             "max_size": int(os.environ["DB_POOL_MAX_SIZE"]),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
         }
+# A read replica for lists and exports (config/replicas.py, docs/scale-out.md). In tests a
+# `replica` alias mirrors the test database, so the routing is exercised without a replica.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+elif TESTING:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+REPLICA_READS = env_bool("REPLICA_READS", default=bool(os.environ.get("DATABASE_REPLICA_URL")))
+REPLICA_READ_ROUTES = env_list(
+    "REPLICA_READ_ROUTES",
+    "enrollment-list,instance-enrollments,event-list,dashboard:enrollment-list,"
+    "dashboard:enrollment-export",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
