@@ -21,6 +21,7 @@ from django.db import connection
 from standardwebhooks.webhooks import Webhook
 
 from tests.scaleout.cluster import (
+    ROOT,
     Cluster,
     Database,
     RoundRobinClient,
@@ -279,3 +280,54 @@ def _assert_deliveries(database, seed, received, leased_at_kill, drained_seconds
           f"{len(duplicates)} duplicates from the kill; all delivered "
           f"{drained_seconds:.1f} s after the load began = "
           f"{len(deliveries) / drained_seconds:.1f} deliveries/s")  # fmt: skip
+
+
+def test_make_serve_runs_the_production_shape(database, tmp_path):
+    """`make serve` exactly as docs/deployment.md says, on PostgreSQL: web, workers, static."""
+    import http.client
+    import signal
+    import subprocess
+
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("GRIDPROGRAMS_TESTING", "SECRET_KEY")},
+        "DATABASE_URL": database.url,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "METRICS_TOKEN": "serve-test-token",
+    }
+    proc = subprocess.Popen(
+        ["make", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp_path / "serve.log", "wb"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(port, timeout=150)
+        deadline = time.time() + 30
+        while True:  # the webhook worker's first heartbeat makes it ready
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/readyz")
+            response = conn.getresponse()
+            body = json.loads(response.read())
+            if response.status == 200 or time.time() > deadline:
+                break
+            time.sleep(0.5)
+        assert response.status == 200, body
+        conn.request("GET", "/static/css/app.css")
+        static = conn.getresponse()
+        assert static.status == 200 and static.read()
+        conn.request("GET", "/metrics", headers={"Authorization": "Bearer serve-test-token"})
+        metrics = conn.getresponse()
+        text = metrics.read().decode()
+        assert metrics.status == 200 and "gridprograms_webhook_queue_depth" in text
+        assert 'route="readyz"' in text  # counted by whichever process served it
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
+    log = (tmp_path / "serve.log").read_text()
+    assert "Serving on http://localhost:" in log
+    assert (ROOT / "var" / "secret_key").stat().st_mode & 0o077 == 0  # generated, private
