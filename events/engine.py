@@ -27,7 +27,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from config import metrics
 from events import delivery, http, wakeup
@@ -75,12 +75,21 @@ class DeliveryEngine:
                 self.wake.clear()
                 if self.claimed:
                     time.sleep(COALESCE_SECONDS)  # let more sends finish: larger batches
-                self._heartbeat()
-                self._collect()
                 got = 0
-                if max_rounds is None or rounds < max_rounds:
-                    got = self._fill()
-                    rounds += 1 if got else 0
+                try:
+                    self._heartbeat()
+                    self._collect()
+                    if max_rounds is None or rounds < max_rounds:
+                        got = self._fill()
+                        rounds += 1 if got else 0
+                except DatabaseError:
+                    if batch:
+                        raise
+                    # The database restarted or failed over: wait, reconnect, carry on.
+                    logger.exception("webhook worker: database error; retrying in 1 s")
+                    close_old_connections()
+                    time.sleep(1)
+                    continue
                 if not got and not self.claimed and (batch or max_rounds is not None):
                     break
                 if not got:
@@ -146,7 +155,12 @@ class DeliveryEngine:
         with self.lock:  # give back what waits for an endpoint whose circuit opened
             for endpoint_id in self.breakers.open_endpoints() & set(self.backlog):
                 released.extend(self.backlog.pop(endpoint_id))
-        results = delivery.record_batch(outcomes)
+        try:
+            results = delivery.record_batch(outcomes)
+        except Exception:
+            with self.lock:  # keep them for the next try (the leases still hold)
+                self.outcomes[:0] = outcomes
+            raise
         if released:
             delivery.release(released)
         self.claimed -= len(outcomes) + len(released)
@@ -154,6 +168,14 @@ class DeliveryEngine:
         metrics.deliveries_recorded(results.values())
 
     def _drain(self) -> None:
+        """Finish the sends under way; give back what has not started (stopping)."""
+        with self.lock:
+            waiting = [item for queue in self.backlog.values() for item in queue]
+            for queue in self.backlog.values():
+                queue.clear()
+        if waiting:
+            delivery.release(waiting)
+            self.claimed -= len(waiting)
         while self.claimed:
             self.wake.wait(0.5)
             self.wake.clear()
