@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # The development defaults `make run` needs; every one can be overridden from the environment.
 RUN_ENV := DEBUG=$${DEBUG:-1} WEBHOOKS_ALLOW_PRIVATE_NETWORKS=$${WEBHOOKS_ALLOW_PRIVATE_NETWORKS:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
 
-.PHONY: help run test lint fmt migrate shell install demo worker ci bench lock lock-check
+.PHONY: help run test lint fmt migrate shell install demo worker ci bench lock lock-check serve bench-webhooks bench-serve scaleout
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on HOST=$(HOST) PORT=$(PORT) with the worker"
@@ -22,6 +22,7 @@ help:
 	@echo "make fmt      ruff fix + format"
 	@echo "make migrate  apply database migrations"
 	@echo "make shell    Django shell"
+	@echo "make serve    production shape: gunicorn, DEBUG=0, workers (docs/deployment.md)"
 	@echo "make bench    benchmarks (BENCH_DB=postgres://... BENCH_ARGS=--http); docs/benchmarks.md"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml (then commit it)"
 
@@ -79,11 +80,15 @@ run: migrate
 	@$(RUN_ENV) $(PY) manage.py seed_demo --banner --port $(PORT)
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	$(RUN_ENV) $(PY) manage.py webhook_worker & \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT) --noreload --skip-checks & \
 	wait
 
 worker: $(STAMP)
-	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	$(RUN_ENV) $(PY) manage.py webhook_worker & \
+	wait
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -101,6 +106,24 @@ BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(PY) -m bench.run --db $(BENCH_DB) $(BENCH_ARGS)
+	$(PY) -m bench.webhooks --db $(BENCH_DB)
+	$(PY) -m bench.serve --db $(BENCH_DB)
+
+# The webhook engine alone (deliveries/s with 1, 2, 4 workers; idle latency). docs/benchmarks.md
+bench-webhooks: $(STAMP)
+	$(PY) -m bench.webhooks --db $(BENCH_DB)
+
+# `make serve`'s shape against `make run`'s on the same requests. docs/benchmarks.md
+bench-serve: $(STAMP)
+	$(PY) -m bench.serve --db $(BENCH_DB)
+
+# The scale-out test (tests/scaleout): 2 web groups, 3 workers, faults; PostgreSQL only.
+scaleout: $(STAMP)
+	SCALEOUT=1 $(PY) -m pytest tests/scaleout -m scaleout -p no:randomly -s $(PYTEST_ARGS)
+
+# Production shape on this machine (deploy/serve.sh; docs/deployment.md).
+serve: $(STAMP)
+	PORT=$(PORT) bash deploy/serve.sh
 
 shell: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py shell

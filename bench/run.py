@@ -300,17 +300,7 @@ def bench_webhooks(data, events: int, workers: int, env: dict) -> dict:
     start = time.perf_counter()
     procs = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--queue-name",
-                "*",
-                "--batch",
-                "--no-startup-delay",
-                "--no-reload",
-                "--skip-checks",
-            ],
+            [sys.executable, "manage.py", "webhook_worker", "--batch", "--skip-checks"],
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
@@ -496,7 +486,7 @@ def markdown(report: dict) -> str:
         out += [
             "",
             f"Webhooks: event_record with 5 endpoints p50 {w['event_record_p50_ms']} ms, "
-            f"{w['event_record_queries']} queries; {w['workers']} db_worker(s) delivered "
+            f"{w['event_record_queries']} queries; {w['workers']} webhook_worker(s) delivered "
             f"{w['succeeded']}/{w['deliveries']} to a local receiver in {w['seconds']} s "
             f"({w['deliveries_per_s']} deliveries/s).",
         ]

@@ -1,9 +1,12 @@
 """Request ids: every response carries `X-Request-Id`, and a 500 body names it."""
 
+import contextlib
 import uuid
 
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
+
+from config.logs import request_id_var
 
 
 class RequestIdMiddleware(MiddlewareMixin):
@@ -14,8 +17,15 @@ class RequestIdMiddleware(MiddlewareMixin):
             request.request_id = incoming
         else:
             request.request_id = uuid.uuid4().hex
+        # For log lines and the tasks this request enqueues (config/logs.py).
+        request._request_id_token = request_id_var.set(request.request_id)
 
     def process_response(self, request, response):
+        token = getattr(request, "_request_id_token", None)
+        if token is not None:
+            request._request_id_token = None
+            with contextlib.suppress(ValueError):  # (reset from another context: nothing to do)
+                request_id_var.reset(token)
         request_id = getattr(request, "request_id", None)
         if request_id:
             response["X-Request-Id"] = request_id

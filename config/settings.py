@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
+    "config.replicas.ReplicaReadsMiddleware",
     "config.middleware.RejectNulMiddleware",
     "config.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,6 +136,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A psycopg connection pool per process (docs/deployment.md sizes it): connections are
+    # opened once and shared by the process's threads instead of one per thread and request.
+    if int(os.environ.get("DB_POOL_MAX_SIZE", "0")) > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool, not Django, keeps them open
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ["DB_POOL_MAX_SIZE"]),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
+# A read replica for lists and exports (config/replicas.py, docs/scale-out.md). In tests a
+# `replica` alias mirrors the test database, so the routing is exercised without a replica.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+elif TESTING:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
+REPLICA_READS = env_bool("REPLICA_READS", default=bool(os.environ.get("DATABASE_REPLICA_URL")))
+REPLICA_READ_ROUTES = env_list(
+    "REPLICA_READ_ROUTES",
+    "enrollment-list,instance-enrollments,event-list,dashboard:enrollment-list,"
+    "dashboard:enrollment-export",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,6 +266,17 @@ WEBHOOK_RETRY_DELAYS = [
     int(x)
     for x in env_list("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000,86400,86400")
 ]
+# The delivery engine (events.engine, `manage.py webhook_worker`); see docs/webhooks.md.
+WEBHOOK_WORKER_THREADS = int(os.environ.get("WEBHOOK_WORKER_THREADS", "64"))
+WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("WEBHOOK_ENDPOINT_CONCURRENCY", "8"))
+WEBHOOK_BATCH_SIZE = int(os.environ.get("WEBHOOK_BATCH_SIZE", "200"))
+WEBHOOK_POLL_SECONDS = float(os.environ.get("WEBHOOK_POLL_SECONDS", "1"))
+WEBHOOK_LEASE_SECONDS = float(os.environ.get("WEBHOOK_LEASE_SECONDS", "0"))  # 0: from timeout
+WEBHOOK_BREAKER_THRESHOLD = int(os.environ.get("WEBHOOK_BREAKER_THRESHOLD", "5"))
+WEBHOOK_BREAKER_COOLDOWN_SECONDS = float(os.environ.get("WEBHOOK_BREAKER_COOLDOWN_SECONDS", "5"))
+WEBHOOK_BREAKER_MAX_COOLDOWN_SECONDS = float(
+    os.environ.get("WEBHOOK_BREAKER_MAX_COOLDOWN_SECONDS", "300")
+)
 
 # --- API ---------------------------------------------------------------------------------------
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
@@ -306,14 +344,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json for one JSON object per line; every line carries the request id (config/logs.py).
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    fmt=os.environ.get("LOG_FORMAT", "plain"), level=os.environ.get("LOG_LEVEL", "INFO")
+)
+
+# --- Health and metrics (config/health.py, config/metrics.py; docs/deployment.md) ----------------
 
 # --- Audit log -------------------------------------------------------------------------------
 # Entries older than this many days are deleted by `manage.py prune_audit_log` (run it daily
@@ -385,5 +423,10 @@ PERMISSIONS_POLICY = (
 
 # 403 and 404 are answers, not faults: django.request logs each once, as a warning without a
 # traceback (it attached one to PermissionDenied). Real errors keep theirs.
-LOGGING["filters"] = {"expected_4xx": {"()": "config.middleware.ExpectedClientErrorFilter"}}
+LOGGING["filters"]["expected_4xx"] = {"()": "config.middleware.ExpectedClientErrorFilter"}
 LOGGING["loggers"]["django.request"] = {"filters": ["expected_4xx"]}
+
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "60"))
+READYZ_MAX_QUEUE_LAG_SECONDS = int(os.environ.get("READYZ_MAX_QUEUE_LAG_SECONDS", "300"))
+IMPORTS_METRIC_MODEL = os.environ.get("IMPORTS_METRIC_MODEL", "")

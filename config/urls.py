@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from config import health, metrics
 from config.api import errors
 
 admin.site.site_header = "GridPrograms staff admin"
@@ -10,6 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("dashboard.urls")),
     # Any other path under /api/ (including ones with newlines or other control characters,
     # which `.` does not match) is the API's JSON 404, under DEBUG too.

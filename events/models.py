@@ -227,3 +227,13 @@ class NotificationSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each worker process, for `/readyz` and the metrics."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="kind@host:pid")
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%H:%M:%S}"

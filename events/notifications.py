@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
+from config.metrics import emails_sent
 from enrollments.transitions import transition_for, transition_to
 from events.models import Event, NotificationSent, WebhookEndpoint
 from events.services import enrollment_status_of
@@ -99,6 +100,7 @@ def _send(
         except Exception:
             NotificationSent.objects.filter(key=key).delete()
             raise
+    emails_sent(template, sent)
     return sent
 
 

@@ -39,6 +39,7 @@ from events import tasks, urlsafety
 from events.models import Event, WebhookDelivery, WebhookEndpoint
 from events.payloads import test_payload
 from events.signing import secret_generate
+from events.wakeup import notify_deliveries
 
 logger = logging.getLogger("gridprograms.events")
 
@@ -103,8 +104,8 @@ def event_record_many(*, workspace, items: list[dict]) -> list[Event]:
     Each item has the keyword arguments of `event_record` but `workspace` (`type`, `obj`, and
     optionally `previous_status`, `enrollment_id`, `program_instance_id`, `actor`). One INSERT
     for the events, one query for the endpoints, one INSERT for the deliveries; what stays per
-    row is the task backend's enqueue (one row per delivery and per notification). Same transaction
-    rule as `event_record`.
+    row is the notification task's enqueue (deliveries need no task: the engine claims the
+    rows). Same transaction rule as `event_record`.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record_many must be called inside the change's transaction")
@@ -151,7 +152,7 @@ def enrollment_status_of(obj: dict) -> str | None:
 
 
 def _fan_out(event: Event) -> list[WebhookDelivery]:
-    """One delivery per enabled endpoint that wants this type, and a task to send each."""
+    """One delivery per enabled endpoint that wants this type (the engine sends them)."""
     return _fan_out_many([event])
 
 
@@ -176,9 +177,10 @@ def _fan_out_many(events: list[Event]) -> list[WebhookDelivery]:
         if endpoint.wants(event.type)
     ]
     if deliveries:
+        # The rows are the queue: the delivery engine claims due rows (events.engine); NOTIFY
+        # wakes it at commit on PostgreSQL. No task row per delivery.
         WebhookDelivery.objects.bulk_create(deliveries)
-        for delivery in deliveries:
-            tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+        notify_deliveries()
     return deliveries
 
 
@@ -311,7 +313,7 @@ def webhook_send_test(*, endpoint: WebhookEndpoint, actor=None) -> WebhookDelive
         now=now,
     )
     delivery.save(force_insert=True)
-    tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    notify_deliveries()
     audit_object(endpoint, actor=actor, action="webhookEndpoint.testSent")
     return delivery
 
@@ -362,7 +364,7 @@ def delivery_retry(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
     delivery.save(
         update_fields=["status", "attempt_count", "next_attempt_at", "delivered_at", "updated_at"]
     )
-    tasks.enqueue(tasks.webhook_deliver, delivery.pk)
+    notify_deliveries()
     audit_object(delivery.endpoint, actor=actor, action="webhookEndpoint.deliveryRetried")
     return delivery
 
@@ -370,11 +372,9 @@ def delivery_retry(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
 def delivery_requeue_stale(
     *, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 1000
 ) -> int:
-    """Re-enqueue deliveries that are due but nobody is sending (a lost task, or a worker
-    killed before it could leave its watchdog). Idempotent: a duplicate task is a no-op.
-
-    Bumps `next_attempt_at` to now, so a still-queued duplicate is not re-enqueued again before
-    another `grace` has passed. Run it from cron (`manage.py webhooks_requeue_stale`).
+    """Release deliveries overdue by `grace` (an expired lease of a dead worker) and wake the
+    workers. The engine claims any due row whose lease ran out by itself, so this is only a
+    belt-and-braces sweep (`manage.py webhooks_requeue_stale`); idempotent.
     """
     now = now or timezone.now()
     count = 0
@@ -388,7 +388,6 @@ def delivery_requeue_stale(
             WebhookDelivery.objects.filter(pk__in=stale).update(
                 next_attempt_at=now, locked_until=None, updated_at=now
             )
-        for pk in stale:
-            tasks.enqueue(tasks.webhook_deliver, pk)
-            count += 1
+            count = len(stale)
+            notify_deliveries()
     return count

@@ -27,18 +27,21 @@ def _webhook_settings(settings):
 
 @pytest.fixture
 def run_worker(monkeypatch):
-    """Run django-tasks-db's own worker loop until no task is ready (`db_worker --batch`).
+    """Run the real worker loops until nothing is due: the webhook delivery engine
+    (`webhook_worker --batch`), then django-tasks-db's own loop (`db_worker --batch`) for the
+    emails the deliveries' outcomes enqueue. `max_rounds` limits the engine to that many
+    claim rounds (one attempt per due delivery each).
 
     The worker calls close_old_connections() between tasks; inside a test transaction that
     would drop the test's connection, so only that call is neutralised.
     """
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
-    def run(max_tasks: int | None = None) -> int:
+    def run(max_rounds: int | None = None) -> int:
+        args = ["--batch"] + (["--max-rounds", str(max_rounds)] if max_rounds else [])
+        call_command("webhook_worker", *args, verbosity=0)
         before = DBTaskResult.objects.exclude(status="READY").count()
         args = ["--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*"]
-        if max_tasks:
-            args += ["--max-tasks", str(max_tasks)]
         call_command("db_worker", *args, verbosity=0)
         return DBTaskResult.objects.exclude(status="READY").count() - before
 

@@ -98,8 +98,11 @@ def test_retries_follow_the_configured_delays_with_jitter(
     assert delivery.status == "pending" and delivery.attempt_count == 1
     assert before + timedelta(seconds=480) <= delivery.next_attempt_at
     assert delivery.next_attempt_at <= timezone.now() + timedelta(seconds=720)
-    retry_task = DBTaskResult.objects.filter(status="READY", run_after=delivery.next_attempt_at)
-    assert retry_task.exists()
+    run_worker()  # not due yet: the row itself schedules the retry, nothing sends it early
+    assert len(received(httpserver)) == 1
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    run_worker()  # once due, the engine claims it again (same webhook-id)
+    assert [r.headers["webhook-id"] for r in received(httpserver)] == [delivery.pk] * 2
 
 
 def test_exhausted_retries_disable_the_endpoint_and_email_admins(
@@ -230,7 +233,7 @@ def test_unreachable_receiver_is_recorded_as_an_error(make_endpoint, workspace, 
     make_endpoint(f"http://127.0.0.1:{port}/hook")
     event = record_event(workspace)
 
-    run_worker(max_tasks=1)
+    run_worker(max_rounds=1)
 
     attempt = WebhookDelivery.objects.get(event=event).attempts.get()
     assert attempt.status_code is None and "Connection" in attempt.error
@@ -268,7 +271,8 @@ def test_worker_killed_between_claim_and_finish_loses_nothing(
         raise WorkerKilled()
 
     monkeypatch.setattr(delivery_module.http, "post", killed)
-    run_worker(max_tasks=1)
+    with pytest.raises(WorkerKilled):  # the worker dies mid-send, recording nothing
+        run_worker(max_rounds=1)
 
     delivery = WebhookDelivery.objects.get(event=event)
     assert delivery.status == "pending" and delivery.locked_until is not None
@@ -277,11 +281,11 @@ def test_worker_killed_between_claim_and_finish_loses_nothing(
     monkeypatch.setattr(delivery_module.http, "post", real_post)
     run_worker()
     assert received(httpserver) == []
-    # ...and once the lease has expired, the watchdog task sends it.
+    # ...and once the lease has expired, the delivery is due again and is sent (the lease is
+    # the watchdog: no task row is needed).
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         locked_until=timezone.now() - timedelta(seconds=1)
     )
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_worker()
 
     assert len(received(httpserver)) == 1
@@ -290,16 +294,37 @@ def test_worker_killed_between_claim_and_finish_loses_nothing(
     assert received(httpserver)[0].headers["webhook-id"] == delivery.pk
 
 
-def test_lost_task_is_requeued_by_the_stale_sweep(httpserver, make_endpoint, workspace, run_worker):
+def test_the_delivery_row_is_the_queue_no_task_can_be_lost(
+    httpserver, make_endpoint, workspace, run_worker
+):
     httpserver.expect_request("/hook").respond_with_data("ok")
     make_endpoint(httpserver.url_for("/hook"))
     event = record_event(workspace)
-    DBTaskResult.objects.all().delete()  # the queue lost the task
+    DBTaskResult.objects.all().delete()  # whatever the task queue holds or loses
+
+    run_worker()
+
+    assert len(received(httpserver)) == 1
+    assert WebhookDelivery.objects.get(event=event).status == "succeeded"
+
+
+def test_the_stale_sweep_releases_a_dead_workers_lease(
+    httpserver, make_endpoint, workspace, run_worker
+):
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    make_endpoint(httpserver.url_for("/hook"))
+    event = record_event(workspace)
+    now = timezone.now()
+    live = now + timedelta(hours=1)
+    WebhookDelivery.objects.filter(event=event).update(locked_until=live)  # a worker's lease
 
     run_worker()
     assert received(httpserver) == []
-    assert delivery_requeue_stale(now=timezone.now() + timedelta(minutes=11)) == 1
-    WebhookDelivery.objects.filter(event=event).update(next_attempt_at=timezone.now())
+    assert delivery_requeue_stale() == 0  # a live lease is left alone
+    dead = now - timedelta(minutes=20)
+    WebhookDelivery.objects.filter(event=event).update(locked_until=dead, next_attempt_at=dead)
+    assert delivery_requeue_stale() == 1
+    assert WebhookDelivery.objects.get(event=event).locked_until is None
     run_worker()
 
     assert len(received(httpserver)) == 1

@@ -1,8 +1,7 @@
-"""Re-enqueue webhook deliveries that are due but that no worker is sending.
+"""Release webhook deliveries that are overdue (a dead worker's lease) and wake the workers.
 
-The worker normally recovers by itself (each claimed delivery leaves a watchdog task, see
-events.delivery). This command covers what a watchdog cannot: a task lost before the claim (for
-example with a non-database task backend). Safe to run from cron every few minutes.
+The delivery engine already re-claims any due delivery whose lease ran out (events.delivery);
+this sweep only clears old leases early and wakes the workers. Safe to run from cron.
 """
 
 from datetime import timedelta
