@@ -9,7 +9,7 @@ because rows updated in the last `API_CURSOR_SETTLE_SECONDS` are held back until
 that could still commit with an earlier timestamp are visible.
 
 Lists of rows without `updated_at` (events, API keys, status history: never edited) page by
-`created_at`, which never changes.
+`created_at`, which never changes; the audit log, whose entries are written once, by `at`.
 """
 
 from datetime import datetime, timedelta
@@ -25,7 +25,10 @@ _SALT = "gridprograms.api.cursor"
 
 def cursor_field(queryset) -> str:
     names = {field.name for field in queryset.model._meta.concrete_fields}
-    return "updated_at" if "updated_at" in names else "created_at"
+    for name in ("updated_at", "created_at", "at"):
+        if name in names:
+            return name
+    raise ValueError(f"{queryset.model.__name__} has no time column to page a cursor by.")
 
 
 def encode(moment: datetime, pk: str) -> str:
