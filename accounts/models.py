@@ -51,6 +51,9 @@ class Workspace(models.Model):
     environment = models.CharField(
         max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
     )
+    # The zone the dashboard shows times in and counts days by (an IANA name, e.g.
+    # America/New_York); stored times stay UTC.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render, resolve_url
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import scopes as scope_names
@@ -50,7 +51,13 @@ class WorkspaceViewMixin(LoginRequiredMixin):
             raise PermissionDenied(f"This page needs the '{scope}' scope.")
         if self.min_role and not role_at_least(tenant, self.min_role):
             raise PermissionDenied(f"This page needs the {self.min_role} role.")
-        return super().dispatch(request, *args, **kwargs)
+        # Times on the page are shown in the workspace's zone. The response is rendered inside
+        # the override so that the zone never leaks to the thread's next request (the API).
+        with timezone.override(workspace_zone(tenant.workspace)):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
 
     @property
     def workspace(self):
@@ -135,3 +142,13 @@ def _field_for(form, key: str) -> str | None:
         if candidate and candidate in form.fields:
             return candidate
     return None
+
+
+def workspace_zone(workspace):
+    """The workspace's time zone (UTC if the stored name is unknown to this system)."""
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(getattr(workspace, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

@@ -23,6 +23,11 @@ urlpatterns = [
     path("instances/<str:pk>/", instances.InstanceDetailView.as_view(), name="instance-detail"),
     path("instances/<str:pk>/edit/", instances.InstanceEditView.as_view(), name="instance-edit"),
     path(
+        "instances/<str:pk>/charts/",
+        overview.InstanceChartsView.as_view(),
+        name="instance-charts",
+    ),
+    path(
         "instances/<str:pk>/status/", instances.InstanceStatusView.as_view(), name="instance-status"
     ),
     path(

@@ -131,3 +131,102 @@ def lead_get(*, workspace, lead_id: str) -> Lead:
     if lead is None:
         raise NotFoundError("No lead with this id in your workspace.")
     return lead
+
+
+# --- dashboard aggregates ---------------------------------------------------------------------
+# The overview, the per-instance charts page and the review queue read these, so that a tile
+# and the table under it count the same rows. "Counted" enrollments are those of instances that
+# are not archived: archived instances are history, listed on the Instances page only.
+def enrollment_counted(*, workspace, instance=None):
+    """Enrollments the dashboard's numbers count: not in an archived instance."""
+    queryset = Enrollment.objects.for_workspace(workspace).exclude(
+        program_instance__status="archived"
+    )
+    if instance is not None:
+        queryset = queryset.filter(program_instance=instance)
+    return queryset
+
+
+def review_queue(*, workspace, instance_id: str = ""):
+    """Enrollments a reviewer can decide now: submitted, in an instance that is not archived
+    (an archived instance is read-only, so Approve/Reject would be refused). Oldest submission
+    first; `submitted_at` is the time of the latest move to submitted."""
+    from django.db.models import OuterRef, Subquery
+
+    submitted_at = (
+        EnrollmentStatusChange.objects.for_workspace(workspace)
+        .filter(enrollment=OuterRef("pk"), to_status=EnrollmentStatus.SUBMITTED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    queryset = (
+        enrollment_counted(workspace=workspace)
+        .filter(status=EnrollmentStatus.SUBMITTED)
+        .select_related("program_instance")
+        .annotate(submitted_at=Subquery(submitted_at))
+        .order_by("submitted_at", "created_at", "id")
+    )
+    if instance_id:
+        queryset = queryset.filter(program_instance_id=instance_id)
+    return queryset
+
+
+def enrollment_counts_by_instance(*, workspace, instance=None) -> dict[str, dict[str, int]]:
+    """instance id → status → count, over counted enrollments (one GROUP BY query)."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        enrollment_counted(workspace=workspace, instance=instance)
+        .order_by()
+        .values("program_instance_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts.setdefault(row["program_instance_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def enrollment_daily_activity(*, workspace, first, last, tzinfo, instance=None) -> dict:
+    """Per day (in `tzinfo`) from `first` to `last` inclusive: enrollments created, and
+    decisions taken (moves to approved / rejected). Two GROUP BY queries.
+
+    Returns {"created": {date: n}, "approved": {date: n}, "rejected": {date: n}}."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models.functions import TruncDate
+
+    start = datetime.combine(first, time.min, tzinfo=tzinfo)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tzinfo)
+    if instance is not None:  # one instance's own page counts it even when archived
+        base = Enrollment.objects.for_workspace(workspace).filter(program_instance=instance)
+    else:
+        base = enrollment_counted(workspace=workspace)
+    created = (
+        base.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=tzinfo))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    result: dict[str, dict] = {"created": {}, "approved": {}, "rejected": {}}
+    for row in created:
+        result["created"][row["day"]] = row["n"]
+    changes = EnrollmentStatusChange.objects.for_workspace(workspace).filter(
+        created_at__gte=start,
+        created_at__lt=end,
+        to_status__in=(EnrollmentStatus.APPROVED, EnrollmentStatus.REJECTED),
+    )
+    if instance is not None:
+        changes = changes.filter(program_instance_ref=instance.pk)
+    else:
+        from instances.models import ProgramInstance
+
+        archived = ProgramInstance.objects.for_workspace(workspace).filter(status="archived")
+        changes = changes.exclude(program_instance_ref__in=archived.values("pk"))
+    for row in (
+        changes.order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=tzinfo))
+        .values("day", "to_status")
+        .annotate(n=Count("id"))
+    ):
+        result[row["to_status"]][row["day"]] = row["n"]
+    return result

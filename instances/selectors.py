@@ -63,3 +63,34 @@ def eligibility_subject_build(
         reference_id=(reference_id or "").strip(),
         enrolled_program_slugs=frozenset(enrolled_program_slugs or ()),
     )
+
+
+# --- dashboard aggregates ---------------------------------------------------------------------
+def instance_live_q(now):
+    """ "Live": active, and today within its dates (open start or end counts as open)."""
+    from django.db.models import Q
+
+    return (
+        Q(status=ProgramInstance.Status.ACTIVE)
+        & (Q(start_date__isnull=True) | Q(start_date__lte=now))
+        & (Q(end_date__isnull=True) | Q(end_date__gt=now))
+    )
+
+
+def instance_counted_list(*, workspace, now) -> QuerySet[ProgramInstance]:
+    """The instances the overview counts and lists (not archived), each annotated with
+    `is_live` so the "live instances" tile and the table's Live column read the same test."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    return (
+        instance_list(workspace=workspace)
+        .exclude(status=ProgramInstance.Status.ARCHIVED)
+        .annotate(
+            is_live=Case(
+                When(instance_live_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("name", "id")
+    )
