@@ -17,6 +17,7 @@ from django_tables2 import RequestConfig
 
 from accounts import scopes as scope_names
 from config.errors import DomainError
+from dashboard.eligibility import eligibility_context
 from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
     REASON_REQUIRED,
@@ -199,6 +200,7 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
             ),
             timeline=self.timeline(enrollment),
+            **eligibility_context(enrollment, can_write=self.can(scope_names.ENROLLMENTS_WRITE)),
             reason_required=[str(s) for s in REASON_REQUIRED],
         )
         if self.can(scope_names.ENROLLMENTS_WRITE) and not enrollment.program_instance.is_read_only:
