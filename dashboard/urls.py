@@ -4,6 +4,7 @@ from dashboard.views import (
     account,
     enrollments,
     instances,
+    list_options,
     overview,
     programs,
     review,
@@ -41,6 +42,11 @@ urlpatterns = [
         "enrollments/export.csv",
         enrollments.EnrollmentExportView.as_view(),
         name="enrollment-export",
+    ),
+    path(
+        "enrollments/saved-filters/",
+        list_options.SavedFilterView.as_view(),
+        name="enrollment-saved-filters",
     ),
     path("enrollments/bulk/", enrollments.EnrollmentBulkView.as_view(), name="enrollment-bulk"),
     path(

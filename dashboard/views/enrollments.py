@@ -28,6 +28,7 @@ from dashboard.forms.enrollments import (
 )
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.tables import EnrollmentTable
+from dashboard.views import list_options
 from enrollments.filtersets import EnrollmentFilterSet
 from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
 from enrollments.selectors import enrollment_history
@@ -42,8 +43,6 @@ from enrollments.services import (
 from events.models import Event
 from instances.models import ProgramInstance
 
-PER_PAGE = 25
-MAX_PER_PAGE = 100
 TRANSITION_LABELS = {
     EnrollmentStatus.CANDIDATE: "Back to candidate",
     EnrollmentStatus.ELIGIBLE: "Mark eligible",
@@ -88,10 +87,17 @@ class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset, rows = self.filtered()
         actions = allowed_bulk_actions(self.tenant)
-        table = EnrollmentTable(rows, show_select=bool(actions))
-        per_page = _per_page(self.request.GET.get("perPage"))
+        columns = list_options.columns_from(self.request)
+        table = EnrollmentTable(rows, show_select=bool(actions), columns=columns)
+        per_page = list_options.per_page_from(self.request.GET.get("perPage"))
         RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
         context.update(
+            per_page=per_page,
+            page_sizes=list_options.PAGE_SIZES,
+            columns=columns,
+            column_choices=list_options.column_choices(),
+            saved_filters=list_options.saved_filters_of(self.request, self.workspace),
+            current_query=list_options.clean_query(self.request.GET.urlencode()),
             table=table,
             params=self.request.GET,
             filter_errors=filterset.errors if filterset.is_bound else {},
@@ -103,19 +109,15 @@ class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
         return context
 
 
-def _per_page(raw) -> int:
-    try:
-        return max(1, min(int(raw), MAX_PER_PAGE))
-    except (TypeError, ValueError):
-        return PER_PAGE
-
-
 class EnrollmentExportView(EnrollmentQueryMixin, View):
     """The filtered set as CSV, streamed in chunks (one query, constant memory)."""
 
     def get(self, request):
         _, rows = self.filtered()
-        ordered = rows.order_by("-created_at", "-id").iterator(chunk_size=2000)
+        # Exactly what the list shows: its filters and its sort order (every page).
+        table = EnrollmentTable(rows.order_by("-created_at", "-id"))
+        RequestConfig(request, paginate=False).configure(table)
+        ordered = table.data.data.iterator(chunk_size=2000)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response = StreamingHttpResponse(
             enrollment_csv_rows(ordered), content_type="text/csv; charset=utf-8"
