@@ -90,7 +90,12 @@ BULK_ACTIONS = [
 class BulkActionForm(DashboardForm):
     action = forms.ChoiceField(label="Action", choices=BULK_ACTIONS)
     reason = forms.CharField(label="Reason", required=False, max_length=2000)
-    ids = forms.MultipleChoiceField(label="Enrollments")  # choices: the ids posted, checked below
+    ids = forms.MultipleChoiceField(  # choices: the ids posted, checked below
+        label="Enrollments",
+        error_messages={
+            "required": "Select at least one enrollment with the checkboxes in the list first."
+        },
+    )
 
     MAX_ROWS = 500
 

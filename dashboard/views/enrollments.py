@@ -28,7 +28,7 @@ from dashboard.forms.enrollments import (
 )
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.tables import EnrollmentTable
-from dashboard.views import list_options
+from dashboard.views import confirm, list_options
 from enrollments.filtersets import EnrollmentFilterSet
 from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
 from enrollments.selectors import enrollment_history
@@ -147,6 +147,15 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
         found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
         enrollments = [found[i] for i in ids if i in found]
+        if confirm.needs_bulk_confirmation(request, action):
+            preview = confirm.bulk_preview(action=action, ids=ids, found=found)
+            return self.response_class(
+                request=request,
+                template="dashboard/enrollments/bulk_confirm.html",
+                context=self.get_context_data(
+                    preview=preview, ids=ids, action=action, back=back, form=form
+                ),
+            )
         if action == "evaluate":
             results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
         else:

@@ -42,6 +42,20 @@ STATUS_ACTIONS = {
 }
 
 
+UNDO_KEY = "dashboard.instance_undo"
+
+
+def undo_offer(request, instance) -> dict | None:
+    """The status change just made to this instance, to undo: {action, label} or None."""
+    undo = request.session.pop(UNDO_KEY, None)
+    if not undo or undo.get("instance") != instance.pk or undo.get("status") == instance.status:
+        return None
+    for action, (status, _label) in STATUS_ACTIONS.items():
+        if status == undo.get("status"):
+            return {"action": action, "label": f"Undo (make it {status} again)"}
+    return None
+
+
 class InstanceListView(WorkspaceViewMixin, TemplateView):
     template_name = "dashboard/instances/list.html"
     read_scope = scope_names.INSTANCES_READ
@@ -84,6 +98,7 @@ class InstanceDetailView(InstanceMixin, TemplateView):
                 for action, (status, label) in STATUS_ACTIONS.items()
                 if status != instance.status
             ],
+            undo=undo_offer(self.request, instance),
         )
         return context
 
@@ -258,10 +273,14 @@ class InstanceStatusView(InstanceMixin, TemplateView):
         if action is None:
             messages.error(request, "Unknown action.")
         else:
+            previous = instance.status
             try:
                 instance_set_status(instance=instance, status=action[0], actor=self.tenant)
             except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, f"The instance is now {action[0]}.")
+                # Offered once on the next page: the lifecycle can always go back.
+                if not request.POST.get("undo"):
+                    request.session[UNDO_KEY] = {"instance": instance.pk, "status": previous}
         return redirect("dashboard:instance-detail", pk=instance.pk)

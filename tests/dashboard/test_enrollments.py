@@ -100,7 +100,9 @@ def test_bulk_approve_needs_review_scope(dash, workspace, instance):
     enrollment.refresh_from_db()
     assert enrollment.status == "submitted"
     admin = dash(role="admin")
-    response = admin.post("/enrollments/bulk/", {"action": "approved", "ids": [enrollment.pk]})
+    response = admin.post(
+        "/enrollments/bulk/", {"action": "approved", "ids": [enrollment.pk], "confirmed": "1"}
+    )
     assert response.context["ok_count"] == 1
     enrollment.refresh_from_db()
     assert enrollment.status == "approved"
