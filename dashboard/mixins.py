@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant, get_tenant
 from config.errors import DomainError
+from dashboard.words import plain, scope_words
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -48,9 +49,15 @@ class WorkspaceViewMixin(LoginRequiredMixin):
         self.tenant = tenant
         scope = self.read_scope if request.method in SAFE_METHODS else self.write_scope
         if not tenant.has_scope(scope):
-            raise PermissionDenied(f"This page needs the '{scope}' scope.")
+            raise PermissionDenied(
+                f"Your role ({tenant.role}) cannot {scope_words(scope).lower()} in this "
+                "workspace. Ask one of its admins or owners to change your role."
+            )
         if self.min_role and not role_at_least(tenant, self.min_role):
-            raise PermissionDenied(f"This page needs the {self.min_role} role.")
+            raise PermissionDenied(
+                f"Only the workspace's {self.min_role}s and owners can do this; your role is "
+                f"{tenant.role}. Ask one of them."
+            )
         # Times on the page are shown in the workspace's zone. The response is rendered inside
         # the override so that the zone never leaks to the thread's next request (the API).
         with timezone.override(workspace_zone(tenant.workspace)):
@@ -129,10 +136,10 @@ def add_domain_error(form, error: DomainError) -> None:
         if name is None:
             continue
         for message in messages if isinstance(messages, list) else [messages]:
-            form.add_error(name, str(message))
+            form.add_error(name, plain(str(message)))
         placed = True
     if not placed:
-        form.add_error(None, error.message)
+        form.add_error(None, plain(error.message))
 
 
 def _field_for(form, key: str) -> str | None:

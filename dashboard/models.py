@@ -8,8 +8,7 @@ from config.ids import CuidField
 
 
 class SavedFilterQuerySet(WorkspaceOwnedQuerySet):
-    def of(self, *, user, workspace):
-        return self.for_workspace(workspace).filter(user=user)
+    pass
 
 
 class SavedFilter(models.Model):

@@ -94,3 +94,50 @@ def instance_counted_list(*, workspace, now) -> QuerySet[ProgramInstance]:
         )
         .order_by("name", "id")
     )
+
+
+def eligibility_dry_run(
+    *,
+    workspace,
+    criteria,
+    state: str = "",
+    postal_code: str = "",
+    device_type: str = "",
+    manufacturers=(),
+    capacity=None,
+    reference_id: str = "",
+    customer_id: str = "",
+    enrolled_program_slugs=(),
+):
+    """Would this person and device pass `criteria`? Writes nothing. The API's
+    `POST /programInstances/{id}/eligibility` and the dashboard editor's "test an address"
+    panel both call this. `customer_id` (a customer of `workspace`) adds the programs they are
+    currently enrolled in to `enrolled_program_slugs`."""
+    from config.errors import DomainValidationError
+    from instances.eligibility import evaluate
+
+    enrolled = {s.strip().lower() for s in enrolled_program_slugs or () if s and s.strip()}
+    if customer_id:
+        if not enrollments_available():
+            raise DomainValidationError(
+                "customerId cannot be used yet: enrollments are not installed. Send "
+                "enrolledProgramSlugs instead.",
+                details={"customerId": ["Not available."]},
+            )
+        found = customer_enrolled_program_slugs(workspace=workspace, customer_id=customer_id)
+        if found is None:
+            raise DomainValidationError(
+                f"No customer {customer_id!r} in this workspace.",
+                details={"customerId": ["No such customer."]},
+            )
+        enrolled |= found
+    subject = eligibility_subject_build(
+        state=state,
+        postal_code=postal_code,
+        device_type=device_type,
+        manufacturers=manufacturers,
+        capacity=capacity,
+        reference_id=reference_id,
+        enrolled_program_slugs=enrolled,
+    )
+    return evaluate(criteria=criteria, subject=subject)

@@ -29,6 +29,7 @@ from dashboard.forms.enrollments import (
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.tables import EnrollmentTable
 from dashboard.views import confirm, list_options
+from dashboard.words import event_words
 from enrollments.filtersets import EnrollmentFilterSet
 from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
 from enrollments.selectors import enrollment_history
@@ -43,6 +44,7 @@ from enrollments.services import (
 from events.models import Event
 from instances.models import ProgramInstance
 
+STATUS_WORDS = dict(EnrollmentStatus.choices)
 TRANSITION_LABELS = {
     EnrollmentStatus.CANDIDATE: "Back to candidate",
     EnrollmentStatus.ELIGIBLE: "Mark eligible",
@@ -242,7 +244,8 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
             {
                 "at": change.created_at,
                 "kind": "status",
-                "title": f"{change.from_status} → {change.to_status}",
+                "title": f"{STATUS_WORDS.get(change.from_status, change.from_status)} → "
+                f"{STATUS_WORDS.get(change.to_status, change.to_status)}",
                 "detail": change.reason,
                 "actor": change.actor_label,
             }
@@ -253,7 +256,13 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 self.scoped(Event).filter(enrollment_id=enrollment.pk).only("type", "created_at")
             )
             items += [
-                {"at": e.created_at, "kind": "event", "title": e.type, "detail": "", "actor": ""}
+                {
+                    "at": e.created_at,
+                    "kind": "event",
+                    "title": event_words(e.type),
+                    "detail": "",
+                    "actor": "",
+                }
                 for e in events
             ]
         return sorted(items, key=lambda item: item["at"], reverse=True)

@@ -22,6 +22,8 @@ from dashboard.forms.instances import (
     formset_initial,
 )
 from dashboard.mixins import WorkspaceViewMixin
+from dashboard.views import instance_editor
+from dashboard.words import plain
 from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
@@ -187,7 +189,7 @@ class InstanceEditorMixin(InstanceMixin):
             if field is None:
                 continue
             for problem in problems:
-                target.add_error(field, str(problem))
+                target.add_error(field, plain(str(problem)))
             placed = True
         if not placed:
             target = (
@@ -197,10 +199,24 @@ class InstanceEditorMixin(InstanceMixin):
                 if "formConfig" in error.message
                 else main
             )
-            target.add_error(None, error.message)
+            target.add_error(None, plain(error.message))
 
     def render_forms(self, forms, status=200, **extra):
+        extra.setdefault("try_form", instance_editor.DryRunForm(prefix="try"))
+        if status == 400:
+            extra["error_count"] = instance_editor.error_count(forms)
         return self.render_to_response(self.get_context_data(**forms, **extra), status=status)
+
+    def render_dry_run(self, forms, **extra):
+        """The test panel's answer: only the panel for htmx, else the whole editor."""
+        context = instance_editor.dry_run_context(self, forms, self.request.POST)
+        if self.request.htmx:
+            return self.response_class(
+                request=self.request,
+                template="dashboard/instances/_dry_run.html",
+                context=self.get_context_data(**forms, **context, **extra),
+            )
+        return self.render_forms(forms, **context, **extra)
 
 
 class InstanceCreateView(InstanceEditorMixin, TemplateView):
@@ -209,7 +225,9 @@ class InstanceCreateView(InstanceEditorMixin, TemplateView):
 
     def post(self, request):
         forms = self.build_forms(request.POST)
-        if self.all_valid(forms):
+        if "dry_run" in request.POST:
+            return self.render_dry_run(forms)
+        if self.all_valid(forms) & instance_editor.precheck(self, forms):
             # The program list is the scoped queryset, so another organization's private
             # program is not a choice and cannot be deployed here.
             program = (
@@ -241,7 +259,9 @@ class InstanceEditView(InstanceEditorMixin, TemplateView):
     def post(self, request, pk):
         instance = self.get_instance()
         forms = self.build_forms(request.POST, instance=instance)
-        if self.all_valid(forms):
+        if "dry_run" in request.POST:
+            return self.render_dry_run(forms, instance=instance)
+        if self.all_valid(forms) & instance_editor.precheck(self, forms):
             try:
                 instance_update(instance=instance, data=self.service_data(forms), actor=self.tenant)
             except DomainError as error:

@@ -69,8 +69,10 @@ def clean_query(raw: str) -> str:
 
 
 def saved_filters_of(request, workspace):
-    return SavedFilter.objects.of(user=request.user, workspace=workspace).only(
-        "id", "name", "query"
+    return (
+        SavedFilter.objects.for_workspace(workspace)
+        .filter(user=request.user)
+        .only("id", "name", "query")
     )
 
 
@@ -82,7 +84,7 @@ class SavedFilterView(WorkspaceViewMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        mine = SavedFilter.objects.of(user=request.user, workspace=self.workspace)
+        mine = SavedFilter.objects.for_workspace(self.workspace).filter(user=request.user)
         query = clean_query(request.POST.get("query", ""))
         back = reverse("dashboard:enrollment-list") + (f"?{query}" if query else "")
         if request.POST.get("delete"):
@@ -100,7 +102,7 @@ class SavedFilterView(WorkspaceViewMixin, View):
         if not mine.filter(name=name).exists() and mine.count() >= MAX_SAVED_FILTERS:
             messages.error(request, f"You can keep {MAX_SAVED_FILTERS} saved filters; remove one.")
             return redirect(back)
-        SavedFilter.objects.update_or_create(
+        SavedFilter.objects.for_workspace(self.workspace).update_or_create(
             user=request.user, workspace=self.workspace, name=name, defaults={"query": query}
         )
         messages.success(request, f"Saved “{name}”. Find it under Saved filters.")

@@ -180,7 +180,7 @@ def test_transition_with_reason_writes_history_and_event(dash, workspace, instan
         .exists()
     )
     html = client.get(f"/enrollments/{enrollment.pk}/").content.decode()
-    assert "submitted → rejected" in html and "No permit" in html
+    assert "Submitted → Rejected" in html and "No permit" in html
 
 
 def test_invalid_transition_is_explained(dash, workspace, instance):
