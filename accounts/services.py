@@ -214,3 +214,24 @@ def member_remove(*, tenant: Tenant, membership: Membership) -> None:
     _check_owner_rule(tenant=tenant, old_role=membership.role, new_role=None)
     _check_not_last_owner(membership=membership)
     membership.delete()
+
+
+def workspace_set_time_zone(*, tenant: Tenant, workspace: Workspace, time_zone: str) -> Workspace:
+    """The zone the dashboard shows the workspace's times in (an IANA name). Admins and owners
+    only; the same validator as the model field (so the admin door agrees)."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import validate_time_zone
+
+    if scope_names.ROLE_RANK.get(tenant.role or "", -1) < scope_names.ROLE_RANK["admin"]:
+        raise ForbiddenError("Only the workspace's admins and owners can change its time zone.")
+    name = (time_zone or "").strip()
+    try:
+        validate_time_zone(name)
+    except ValidationError as error:
+        raise DomainValidationError(
+            error.messages[0], details={"timeZone": [error.messages[0]]}
+        ) from None
+    workspace.time_zone = name
+    workspace.save(update_fields=["time_zone"])
+    return workspace

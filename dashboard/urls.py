@@ -10,6 +10,7 @@ from dashboard.views import (
     review,
     settings,
     webhooks,
+    workspace_settings,
 )
 
 app_name = "dashboard"
@@ -69,6 +70,11 @@ urlpatterns = [
     path("review/<str:pk>/", review.ReviewDecideView.as_view(), name="review-decide"),
     # settings
     path("settings/", settings.SettingsIndexView.as_view(), name="settings"),
+    path(
+        "settings/workspace/time-zone/",
+        workspace_settings.WorkspaceTimeZoneView.as_view(),
+        name="workspace-time-zone",
+    ),
     path("settings/members/", settings.MemberListView.as_view(), name="members"),
     path("settings/members/<str:pk>/", settings.MemberActionView.as_view(), name="member-action"),
     path("settings/api-keys/", settings.ApiKeyListView.as_view(), name="api-keys"),

@@ -170,3 +170,39 @@ def test_instance_charts_constant_queries(dash, workspace, django_assert_max_num
         submitted(workspace, instance)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/instances/{instance.pk}/charts/")
+
+
+def test_time_zone_setting(dash, workspace):
+    admin = dash(role="admin")
+    response = admin.post("/settings/workspace/time-zone/", {"time_zone": "America/New_York"})
+    assert response.status_code == 302
+    workspace.refresh_from_db()
+    assert workspace.time_zone == "America/New_York"
+    html = admin.get("/settings/").content.decode()
+    assert "America/New_York" in html
+    admin.post("/settings/workspace/time-zone/", {"time_zone": "Mars/Olympus"}, follow=True)
+    workspace.refresh_from_db()
+    assert workspace.time_zone == "America/New_York"
+    assert (
+        dash(role="operator")
+        .post("/settings/workspace/time-zone/", {"time_zone": "UTC"})
+        .status_code
+        == 403
+    )
+
+
+def test_times_render_in_the_workspace_zone(dash, workspace):
+    from datetime import UTC, datetime
+
+    from enrollments.models import Enrollment
+
+    workspace.time_zone = "Asia/Tokyo"
+    workspace.save()
+    enrollment = EnrollmentFactory(workspace=workspace)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        created_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC)
+    )
+    html = dash(role="viewer").get(f"/enrollments/{enrollment.pk}/").content.decode()
+    assert "2026-03-02 05:30" in html  # 20:30 UTC is 05:30 the next day in Tokyo
+    # The API is untouched by the dashboard's zone.
+    assert timezone.get_current_timezone_name() == "UTC"
