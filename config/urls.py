@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import errors
 
@@ -12,6 +14,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("dashboard.urls")),
 ]
+# Browsers ask for /favicon.ico whatever the page says; answer with the dashboard's icon.
+urlpatterns.append(
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
+        name="favicon",
+    )
+)
 
 
 def handler404(request, exception=None):
