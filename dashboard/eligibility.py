@@ -38,6 +38,14 @@ def _listed(values) -> str:
     return ", ".join(values[:-1]) + " or " + values[-1]
 
 
+def _number(value) -> str:
+    """8.000 → "8", 13.50 → "13.5"."""
+    from decimal import Decimal
+
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text
+
+
 def _seen_and_needed(rule: str, expected, subject) -> tuple[str, str]:
     none = "nothing given"
     if rule == "regions":
@@ -49,9 +57,9 @@ def _seen_and_needed(rule: str, expected, subject) -> tuple[str, str]:
     if rule == "manufacturers":
         return ", ".join(subject.manufacturers) or none, f"one of {_listed(expected)}"
     if rule in ("minimumCapacity", "maximumCapacity"):
-        seen = none if subject.capacity is None else f"{subject.capacity:g} kWh"
+        seen = none if subject.capacity is None else f"{_number(subject.capacity)} kWh"
         word = "at least" if rule == "minimumCapacity" else "at most"
-        return seen, f"{word} {expected:g} kWh"
+        return seen, f"{word} {_number(expected)} kWh"
     if rule == "excludeProgramSlugs":
         enrolled = sorted(subject.enrolled_program_slugs)
         return ", ".join(enrolled) or "no other program", f"not in {_listed(expected)}"

@@ -50,3 +50,18 @@ def pretty_json(value):
     import json
 
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@register.filter
+def delivery_body(delivery):
+    """The JSON body a webhook delivery sends (`events.payloads.delivery_payload`), indented."""
+    from datetime import UTC
+
+    from django.utils import timezone
+
+    from events.payloads import delivery_payload
+
+    if delivery.payload is None and delivery.event_id is None:
+        return "(no body recorded)"
+    with timezone.override(UTC):  # as sent: the API's times are UTC whatever the page's zone
+        return pretty_json(delivery_payload(delivery))
