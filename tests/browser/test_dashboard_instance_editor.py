@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from instances.models import ProgramInstance
+from tests.browser.conftest import SCREENSHOTS
 from tests.enrollments.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,6 +42,7 @@ def test_states_chips_and_dry_run(live_server, page, signed_in, workspace, shoot
     assert page.evaluate("window.__noReload") is True
     assert not ProgramInstance.objects.exists()
     shoot(page, "instance-editor-dry-run")
+    panel.screenshot(path=str(SCREENSHOTS / "instance-editor-dry-run-panel.png"))
     page.get_by_role("button", name="Create instance").click()
     expect(page.get_by_role("heading", name="Tri-state heat pumps")).to_be_visible()
     instance = ProgramInstance.objects.get()
