@@ -161,3 +161,21 @@ def test_sandbox_is_unmistakable(live_server, page, workspace, shoot):
     colour = page.locator(".topbar").evaluate("el => getComputedStyle(el).backgroundColor")
     assert colour != "rgb(18, 38, 63)"  # not production's navy
     shoot(page, "pages-sandbox-overview-1366")
+
+
+def test_bulk_confirmation_and_results_fit_a_phone(
+    live_server, page, signed_in, workspace_with_data, shoot
+):
+    signed_in(role="admin")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/enrollments/?status=submitted")
+    page.get_by_label("Select all on this page").check()
+    page.get_by_label("With the selected:").select_option("approved")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("heading", name="Approve 3 enrollments?")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "pages-bulk-confirm-390")
+    page.get_by_role("button", name="Approve 3 enrollments").click()
+    expect(page.get_by_role("heading")).to_contain_text("3 of 3 done")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "pages-bulk-result-390")
