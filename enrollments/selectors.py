@@ -7,6 +7,8 @@ enrollment_history(*, enrollment) -> QuerySet[EnrollmentStatusChange]   (oldest 
 enrollment_status_counts(*, workspace, instance=None) -> dict[str, int] (every status)
 enrollment_eligibility_subject(*, enrollment) -> instances.eligibility.EligibilitySubject
 enrollment_eligibility_subject_many(*, enrollments) -> dict[str, EligibilitySubject] (one query)
+enrollment_counted / review_queue / enrollment_counts_by_instance / enrollment_daily_activity /
+enrollment_timeline: the dashboard's aggregates (see each docstring)
 customer_list(*, workspace) / lead_list(*, workspace) -> QuerySet
 customer_get(*, workspace, customer_id) / lead_get(*, workspace, lead_id)  (NotFoundError)
 """
@@ -230,3 +232,41 @@ def enrollment_daily_activity(*, workspace, first, last, tzinfo, instance=None) 
     ):
         result[row["to_status"]][row["day"]] = row["n"]
     return result
+
+
+def enrollment_timeline(*, enrollment: Enrollment, with_events: bool) -> list[dict]:
+    """The enrollment's status changes (and, `with_events`, its events), newest first; two
+    queries. Items: {at, kind: "status"|"event", from_status, to_status, type, reason, actor}."""
+    items = [
+        {
+            "at": change.created_at,
+            "kind": "status",
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "type": "",
+            "reason": change.reason,
+            "actor": change.actor_label,
+        }
+        for change in enrollment_history(enrollment=enrollment)
+    ]
+    if with_events:
+        from events.models import Event
+
+        events = (
+            Event.objects.for_workspace(enrollment.workspace_id)
+            .filter(enrollment_id=enrollment.pk)
+            .only("type", "created_at")
+        )
+        items += [
+            {
+                "at": event.created_at,
+                "kind": "event",
+                "from_status": "",
+                "to_status": "",
+                "type": event.type,
+                "reason": "",
+                "actor": "",
+            }
+            for event in events
+        ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)

@@ -32,7 +32,7 @@ from dashboard.views import confirm, list_options
 from dashboard.words import event_words
 from enrollments.filtersets import EnrollmentFilterSet
 from enrollments.models import REVIEW_TARGETS, Enrollment, EnrollmentStatus
-from enrollments.selectors import enrollment_history
+from enrollments.selectors import enrollment_timeline
 from enrollments.services import (
     enrollment_bulk_evaluate,
     enrollment_bulk_transition,
@@ -41,7 +41,6 @@ from enrollments.services import (
     enrollment_transition,
     enrollment_update,
 )
-from events.models import Event
 from instances.models import ProgramInstance
 
 STATUS_WORDS = dict(EnrollmentStatus.choices)
@@ -239,33 +238,24 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
         return moves
 
     def timeline(self, enrollment):
-        """Status changes and events, newest first (two queries)."""
-        items = [
+        """`enrollments.selectors.enrollment_timeline` in words, newest first."""
+        return [
             {
-                "at": change.created_at,
-                "kind": "status",
-                "title": f"{STATUS_WORDS.get(change.from_status, change.from_status)} → "
-                f"{STATUS_WORDS.get(change.to_status, change.to_status)}",
-                "detail": change.reason,
-                "actor": change.actor_label,
+                "at": item["at"],
+                "kind": item["kind"],
+                "title": (
+                    f"{STATUS_WORDS.get(item['from_status'], item['from_status'])} → "
+                    f"{STATUS_WORDS.get(item['to_status'], item['to_status'])}"
+                    if item["kind"] == "status"
+                    else event_words(item["type"])
+                ),
+                "detail": item["reason"],
+                "actor": item["actor"],
             }
-            for change in enrollment_history(enrollment=enrollment)
-        ]
-        if self.can(scope_names.EVENTS_READ):
-            events = (
-                self.scoped(Event).filter(enrollment_id=enrollment.pk).only("type", "created_at")
+            for item in enrollment_timeline(
+                enrollment=enrollment, with_events=self.can(scope_names.EVENTS_READ)
             )
-            items += [
-                {
-                    "at": e.created_at,
-                    "kind": "event",
-                    "title": event_words(e.type),
-                    "detail": "",
-                    "actor": "",
-                }
-                for e in events
-            ]
-        return sorted(items, key=lambda item: item["at"], reverse=True)
+        ]
 
 
 class EnrollmentEditView(EnrollmentDetailView):
