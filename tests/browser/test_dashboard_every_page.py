@@ -130,6 +130,16 @@ def test_every_page_fits_and_is_shot(
         if wide > width:
             problems.append(f"{path}: {wide}px wide; {page.evaluate(OVERFLOWING)}")
         shoot(page, f"pages-{name}-{width}")
+    page.context.clear_cookies()  # and the signed-out pages
+    for name, path in (
+        ("sign-in", "/accounts/login/"),
+        ("password-reset", "/accounts/password_reset/"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            problems.append(f"{path}: {wide}px wide; {page.evaluate(OVERFLOWING)}")
+        shoot(page, f"pages-{name}-{width}")
     assert problems == [], "\n".join(problems)
 
 
