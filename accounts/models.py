@@ -36,6 +36,18 @@ class Organization(models.Model):
         return self.name
 
 
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name this system knows (America/New_York, Europe/Madrid, UTC)."""
+    import zoneinfo
+
+    from django.core.exceptions import ValidationError
+
+    if value not in zoneinfo.available_timezones() and value != "UTC":
+        raise ValidationError(
+            f"“{value}” is not a time zone name; use one like America/New_York or UTC."
+        )
+
+
 class Workspace(models.Model):
     """The tenant boundary: instances, enrollments, customers, events and keys live in one."""
 
@@ -52,6 +64,9 @@ class Workspace(models.Model):
     environment = models.CharField(
         max_length=20, choices=Environment.choices, default=Environment.PRODUCTION
     )
+    # The zone the dashboard shows times in and counts days by (an IANA name, e.g.
+    # America/New_York); stored times stay UTC.
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     created_at = models.DateTimeField(auto_now_add=True)
     require_if_match = models.BooleanField(
         "require If-Match on API changes",

@@ -316,3 +316,24 @@ def membership_delete(*, membership: Membership, actor=None) -> None:
     """Remove the membership, recorded as `member.removed` (the admin calls this too)."""
     audit_object(membership, actor=actor, action="member.removed", fields=_MEMBER_AUDITED)
     membership.delete()
+
+
+def workspace_set_time_zone(*, tenant: Tenant, workspace: Workspace, time_zone: str) -> Workspace:
+    """The zone the dashboard shows the workspace's times in (an IANA name). Admins and owners
+    only; the same validator as the model field (so the admin door agrees)."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import validate_time_zone
+
+    if scope_names.ROLE_RANK.get(tenant.role or "", -1) < scope_names.ROLE_RANK["admin"]:
+        raise ForbiddenError("Only the workspace's admins and owners can change its time zone.")
+    name = (time_zone or "").strip()
+    try:
+        validate_time_zone(name)
+    except ValidationError as error:
+        raise DomainValidationError(
+            error.messages[0], details={"timeZone": [error.messages[0]]}
+        ) from None
+    workspace.time_zone = name
+    workspace.save(update_fields=["time_zone"])
+    return workspace

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from config import health, metrics
 from config.api import errors
@@ -19,6 +21,14 @@ urlpatterns = [
     # which `.` does not match) is the API's JSON 404, under DEBUG too.
     re_path(r"^api/[\s\S]*\Z", errors.json_not_found),
 ]
+# Browsers ask for /favicon.ico whatever the page says; answer with the dashboard's icon.
+urlpatterns.append(
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
+        name="favicon",
+    )
+)
 
 
 def handler404(request, exception=None):

@@ -64,37 +64,72 @@ def funnel(totals: dict[str, int], *, width: int = 560, row: int = 34) -> dict:
     return {"bars": bars, "width": width, "height": len(bars) * row + 4, "label_w": label_w}
 
 
-def daily_bars(
-    counts: dict[date, int], *, end: date, days: int = 30, width: int = 560, height: int = 160
+def nice_ticks(top: int, *, count: int = 4) -> list[int]:
+    """Round y-axis ticks from 0 covering `top` (1, 2, 5 times 10^n steps)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    magnitude = 10 ** max(len(str(int(raw))) - 1, 0)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    ticks = list(range(0, top + step, step))
+    return ticks if ticks[-1] >= top else [*ticks, ticks[-1] + step]
+
+
+def timeseries(
+    series: list[tuple[str, str, dict[date, int]]],
+    *,
+    first: date,
+    last: date,
+    width: int = 560,
+    height: int = 200,
 ) -> dict:
-    """One bar per day for the `days` days ending on `end` (missing days are 0)."""
-    dates = [end - timedelta(days=days - 1 - i) for i in range(days)]
-    top = max((counts.get(d, 0) for d in dates), default=0) or 1
-    plot_h = height - 24
-    slot = width / days
+    """Stacked bars per day from `first` to `last`, with a y axis (ticks and grid lines) and
+    an x axis (about six date labels). `series` is [(key, colour, {day: n})]; every bar has a
+    tooltip text naming the day and each series' number."""
+    days = (last - first).days + 1
+    dates = [first + timedelta(days=i) for i in range(days)]
+    totals = [sum(values.get(d, 0) for _, _, values in series) for d in dates]
+    ticks = nice_ticks(max(totals, default=0))
+    top = ticks[-1] or 1
+    left, bottom, pad_top = 36, 22, 8
+    plot_w, plot_h = width - left - 4, height - bottom - pad_top
+    slot = plot_w / days
     bars = []
     for i, day in enumerate(dates):
-        value = counts.get(day, 0)
-        bar_h = plot_h * value / top
-        bars.append(
-            Bar(
-                label=day.isoformat(),
-                value=value,
-                x=i * slot + 1,
-                y=plot_h - bar_h,
-                width=max(slot - 2, 1),
-                height=bar_h,
-            )
+        y = pad_top + plot_h
+        parts = []
+        for key, color, values in series:
+            value = values.get(day, 0)
+            part_h = plot_h * value / top
+            y -= part_h
+            if value:
+                parts.append(Bar(key, value, left + i * slot, y, max(slot - 1, 1), part_h, color))
+        tip = f"{day:%a %d %b %Y}: " + ", ".join(
+            f"{values.get(day, 0)} {key}" for key, _, values in series
         )
+        bars.append({"day": day, "parts": parts, "tip": tip, "x": left + i * slot, "w": slot})
+    label_every = max(1, round(days / 6))
+    x_labels = [
+        {"x": left + i * slot + slot / 2, "text": f"{day:%b} {day.day}"}
+        for i, day in enumerate(dates)
+        if i % label_every == 0
+    ]
+    y_ticks = [{"y": pad_top + plot_h - plot_h * t / top, "value": t} for t in ticks]
     return {
         "bars": bars,
         "width": width,
         "height": height,
-        "top": top,
-        "first": dates[0],
-        "last": dates[-1],
-        "total": sum(b.value for b in bars),
-        "axis_y": plot_h,
+        "left": left,
+        "plot_bottom": pad_top + plot_h,
+        "plot_top": pad_top,
+        "right": width - 4,
+        "x_labels": x_labels,
+        "y_ticks": y_ticks,
+        "first": first,
+        "last": last,
+        "days": days,
+        "totals": {key: sum(values.values()) for key, _, values in series},
+        "legend": [(key, color) for key, color, _ in series],
     }
 
 

@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render, resolve_url
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant, get_tenant
 from config.errors import DomainError, DomainValidationError
+from dashboard.words import plain, scope_words
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -47,10 +49,22 @@ class WorkspaceViewMixin(LoginRequiredMixin):
         self.tenant = tenant
         scope = self.read_scope if request.method in SAFE_METHODS else self.write_scope
         if not tenant.has_scope(scope):
-            raise PermissionDenied(f"This page needs the '{scope}' scope.")
+            raise PermissionDenied(
+                f"Your role ({tenant.role}) cannot {scope_words(scope).lower()} in this "
+                "workspace. Ask one of its admins or owners to change your role."
+            )
         if self.min_role and not role_at_least(tenant, self.min_role):
-            raise PermissionDenied(f"This page needs the {self.min_role} role.")
-        return super().dispatch(request, *args, **kwargs)
+            raise PermissionDenied(
+                f"Only the workspace's {self.min_role}s and owners can do this; your role is "
+                f"{tenant.role}. Ask one of them."
+            )
+        # Times on the page are shown in the workspace's zone. The response is rendered inside
+        # the override so that the zone never leaks to the thread's next request (the API).
+        with timezone.override(workspace_zone(tenant.workspace)):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
 
     @property
     def workspace(self):
@@ -131,10 +145,10 @@ def add_domain_error(form, error: DomainError) -> None:
         if name is None:
             continue
         for message in messages if isinstance(messages, list) else [messages]:
-            form.add_error(name, str(message))
+            form.add_error(name, plain(str(message)))
         placed = True
     if not placed:
-        form.add_error(None, error.message)
+        form.add_error(None, plain(error.message))
 
 
 def _field_for(form, key: str) -> str | None:
@@ -143,3 +157,13 @@ def _field_for(form, key: str) -> str | None:
         if candidate in form.fields:
             return candidate
     return None
+
+
+def workspace_zone(workspace):
+    """The workspace's time zone (UTC if the stored name is unknown to this system)."""
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(getattr(workspace, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

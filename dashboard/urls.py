@@ -5,11 +5,13 @@ from dashboard.views import (
     activity,
     enrollments,
     instances,
+    list_options,
     overview,
     programs,
     review,
     settings,
     webhooks,
+    workspace_settings,
 )
 
 app_name = "dashboard"
@@ -24,6 +26,11 @@ urlpatterns = [
     path("instances/<str:pk>/", instances.InstanceDetailView.as_view(), name="instance-detail"),
     path("instances/<str:pk>/edit/", instances.InstanceEditView.as_view(), name="instance-edit"),
     path(
+        "instances/<str:pk>/charts/",
+        overview.InstanceChartsView.as_view(),
+        name="instance-charts",
+    ),
+    path(
         "instances/<str:pk>/status/", instances.InstanceStatusView.as_view(), name="instance-status"
     ),
     path(
@@ -37,6 +44,11 @@ urlpatterns = [
         "enrollments/export.csv",
         enrollments.EnrollmentExportView.as_view(),
         name="enrollment-export",
+    ),
+    path(
+        "enrollments/saved-filters/",
+        list_options.SavedFilterView.as_view(),
+        name="enrollment-saved-filters",
     ),
     path("enrollments/bulk/", enrollments.EnrollmentBulkView.as_view(), name="enrollment-bulk"),
     path(
@@ -59,6 +71,11 @@ urlpatterns = [
     path("review/<str:pk>/", review.ReviewDecideView.as_view(), name="review-decide"),
     # settings
     path("settings/", settings.SettingsIndexView.as_view(), name="settings"),
+    path(
+        "settings/workspace/time-zone/",
+        workspace_settings.WorkspaceTimeZoneView.as_view(),
+        name="workspace-time-zone",
+    ),
     path("settings/members/", settings.MemberListView.as_view(), name="members"),
     path("settings/members/<str:pk>/", settings.MemberActionView.as_view(), name="member-action"),
     path("settings/api-keys/", settings.ApiKeyListView.as_view(), name="api-keys"),

@@ -4,6 +4,8 @@ enrollment_history(*, enrollment) -> QuerySet[EnrollmentStatusChange]   (oldest 
 enrollment_status_counts(*, workspace, instance=None) -> dict[str, int] (every status)
 enrollment_eligibility_subject(*, enrollment) -> instances.eligibility.EligibilitySubject
 enrollment_eligibility_subject_many(*, enrollments) -> dict[str, EligibilitySubject] (one query)
+enrollment_counted / review_queue / enrollment_counts_by_instance / enrollment_daily_activity /
+enrollment_timeline: the dashboard's aggregates (see each docstring)
 customer_list(*, workspace) / lead_list(*, workspace) -> QuerySet
 customer_get(*, workspace, customer_id) / lead_get(*, workspace, lead_id)  (NotFoundError)
 """
@@ -114,3 +116,140 @@ def lead_get(*, workspace, lead_id: str) -> Lead:
     if lead is None:
         raise NotFoundError("No lead with this id in your workspace.")
     return lead
+
+
+# --- dashboard aggregates ---------------------------------------------------------------------
+# The overview, the per-instance charts page and the review queue read these, so that a tile
+# and the table under it count the same rows. "Counted" enrollments are those of instances that
+# are not archived: archived instances are history, listed on the Instances page only.
+def enrollment_counted(*, workspace, instance=None):
+    """Enrollments the dashboard's numbers count: not in an archived instance."""
+    queryset = Enrollment.objects.for_workspace(workspace).exclude(
+        program_instance__status="archived"
+    )
+    if instance is not None:
+        queryset = queryset.filter(program_instance=instance)
+    return queryset
+
+
+def review_queue(*, workspace, instance_id: str = ""):
+    """Enrollments a reviewer can decide now: submitted, in an instance that is not archived
+    (an archived instance is read-only, so Approve/Reject would be refused). Oldest submission
+    first; `submitted_at` is the time of the latest move to submitted."""
+    from django.db.models import OuterRef, Subquery
+
+    submitted_at = (
+        EnrollmentStatusChange.objects.for_workspace(workspace)
+        .filter(enrollment=OuterRef("pk"), to_status=EnrollmentStatus.SUBMITTED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    queryset = (
+        enrollment_counted(workspace=workspace)
+        .filter(status=EnrollmentStatus.SUBMITTED)
+        .select_related("program_instance")
+        .annotate(submitted_at=Subquery(submitted_at))
+        .order_by("submitted_at", "created_at", "id")
+    )
+    if instance_id:
+        queryset = queryset.filter(program_instance_id=instance_id)
+    return queryset
+
+
+def enrollment_counts_by_instance(*, workspace, instance=None) -> dict[str, dict[str, int]]:
+    """instance id → status → count, over counted enrollments (one GROUP BY query)."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        enrollment_counted(workspace=workspace, instance=instance)
+        .order_by()
+        .values("program_instance_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts.setdefault(row["program_instance_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def enrollment_daily_activity(*, workspace, first, last, tzinfo, instance=None) -> dict:
+    """Per day (in `tzinfo`) from `first` to `last` inclusive: enrollments created, and
+    decisions taken (moves to approved / rejected). Two GROUP BY queries.
+
+    Returns {"created": {date: n}, "approved": {date: n}, "rejected": {date: n}}."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models.functions import TruncDate
+
+    start = datetime.combine(first, time.min, tzinfo=tzinfo)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tzinfo)
+    if instance is not None:  # one instance's own page counts it even when archived
+        base = Enrollment.objects.for_workspace(workspace).filter(program_instance=instance)
+    else:
+        base = enrollment_counted(workspace=workspace)
+    created = (
+        base.filter(created_at__gte=start, created_at__lt=end)
+        .order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=tzinfo))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    result: dict[str, dict] = {"created": {}, "approved": {}, "rejected": {}}
+    for row in created:
+        result["created"][row["day"]] = row["n"]
+    changes = EnrollmentStatusChange.objects.for_workspace(workspace).filter(
+        created_at__gte=start,
+        created_at__lt=end,
+        to_status__in=(EnrollmentStatus.APPROVED, EnrollmentStatus.REJECTED),
+    )
+    if instance is not None:
+        changes = changes.filter(program_instance_ref=instance.pk)
+    else:
+        from instances.models import ProgramInstance
+
+        archived = ProgramInstance.objects.for_workspace(workspace).filter(status="archived")
+        changes = changes.exclude(program_instance_ref__in=archived.values("pk"))
+    for row in (
+        changes.order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=tzinfo))
+        .values("day", "to_status")
+        .annotate(n=Count("id"))
+    ):
+        result[row["to_status"]][row["day"]] = row["n"]
+    return result
+
+
+def enrollment_timeline(*, enrollment: Enrollment, with_events: bool) -> list[dict]:
+    """The enrollment's status changes (and, `with_events`, its events), newest first; two
+    queries. Items: {at, kind: "status"|"event", from_status, to_status, type, reason, actor}."""
+    items = [
+        {
+            "at": change.created_at,
+            "kind": "status",
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "type": "",
+            "reason": change.reason,
+            "actor": change.actor_label,
+        }
+        for change in enrollment_history(enrollment=enrollment)
+    ]
+    if with_events:
+        from events.models import Event
+
+        events = (
+            Event.objects.for_workspace(enrollment.workspace_id)
+            .filter(enrollment_id=enrollment.pk)
+            .only("type", "created_at")
+        )
+        items += [
+            {
+                "at": event.created_at,
+                "kind": "event",
+                "from_status": "",
+                "to_status": "",
+                "type": event.type,
+                "reason": "",
+                "actor": "",
+            }
+            for event in events
+        ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)

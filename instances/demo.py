@@ -105,3 +105,27 @@ def seed(context) -> None:
         instance = instance_create(workspace=context.workspace, program=program, data=dict(data))
         if data["slug"].endswith("tx-dr-2024"):
             instance_set_status(instance=instance, status=ProgramInstance.Status.ARCHIVED)
+    seed_sandbox(context)
+
+
+def seed_sandbox(context) -> None:
+    """One instance in the sandbox workspace, for trying the API without touching production."""
+    sandbox = context.organization.workspaces.filter(slug="sandbox").first()
+    slug = f"{context.organization.slug}-sandbox-dsgs"
+    if sandbox is None or ProgramInstance.objects.filter(slug=slug).exists():
+        return
+    program = Program.objects.for_workspace(sandbox).get(slug="ca-dsgs")
+    instance_create(
+        workspace=sandbox,
+        program=program,
+        data={
+            "slug": slug,
+            "name": "DSGS test instance (sandbox)",
+            "description": "A copy of the production rules for trying integrations.",
+            "eligibility_criteria": {
+                "regions": ["CA"],
+                "deviceTypes": ["battery"],
+                "minimumCapacity": 5,
+            },
+        },
+    )

@@ -59,3 +59,83 @@ def eligibility_subject_build(
         reference_id=(reference_id or "").strip(),
         enrolled_program_slugs=frozenset(enrolled_program_slugs or ()),
     )
+
+
+# --- dashboard aggregates ---------------------------------------------------------------------
+def instance_live_q(now):
+    """ "Live": active, and today within its dates (open start or end counts as open)."""
+    from django.db.models import Q
+
+    return (
+        Q(status=ProgramInstance.Status.ACTIVE)
+        & (Q(start_date__isnull=True) | Q(start_date__lte=now))
+        & (Q(end_date__isnull=True) | Q(end_date__gt=now))
+    )
+
+
+def instance_counted_list(*, workspace, now) -> QuerySet[ProgramInstance]:
+    """The instances the overview counts and lists (not archived), each annotated with
+    `is_live` so the "live instances" tile and the table's Live column read the same test."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    return (
+        instance_list(workspace=workspace)
+        .exclude(status=ProgramInstance.Status.ARCHIVED)
+        .annotate(
+            is_live=Case(
+                When(instance_live_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def eligibility_dry_run(
+    *,
+    workspace,
+    criteria,
+    state: str = "",
+    postal_code: str = "",
+    device_type: str = "",
+    manufacturers=(),
+    capacity=None,
+    reference_id: str = "",
+    customer_id: str = "",
+    enrolled_program_slugs=(),
+    program_states=(),
+):
+    """Would this person and device pass `criteria`? Writes nothing. The API's
+    `POST /programInstances/{id}/eligibility` and the dashboard editor's "test an address"
+    panel both call this. `customer_id` (a customer of `workspace`) adds the programs they are
+    currently enrolled in to `enrolled_program_slugs`; `program_states` are the program's states,
+    which bound every instance's rules (as in the lifecycle's evaluation)."""
+    from config.errors import DomainValidationError
+    from instances.eligibility import evaluate
+
+    enrolled = {s.strip().lower() for s in enrolled_program_slugs or () if s and s.strip()}
+    if customer_id:
+        if not enrollments_available():
+            raise DomainValidationError(
+                "customerId cannot be used yet: enrollments are not installed. Send "
+                "enrolledProgramSlugs instead.",
+                details={"customer_id": ["Not available."]},
+            )
+        found = customer_enrolled_program_slugs(workspace=workspace, customer_id=customer_id)
+        if found is None:
+            raise DomainValidationError(
+                f"No customer {customer_id!r} in this workspace.",
+                details={"customer_id": ["No such customer."]},
+            )
+        enrolled |= found
+    subject = eligibility_subject_build(
+        state=state,
+        postal_code=postal_code,
+        device_type=device_type,
+        manufacturers=manufacturers,
+        capacity=capacity,
+        reference_id=reference_id,
+        enrolled_program_slugs=enrolled,
+    )
+    return evaluate(criteria=criteria, subject=subject, program_states=program_states)

@@ -83,7 +83,12 @@ def bulk_action_choices(tenant) -> list[tuple[str, str]]:
 class BulkActionForm(DashboardForm):
     action = forms.ChoiceField(label="Action")
     reason = forms.CharField(label="Reason", required=False, max_length=2000)
-    ids = forms.MultipleChoiceField(label="Enrollments")  # choices: the ids posted, checked below
+    ids = forms.MultipleChoiceField(  # choices: the ids posted, checked below
+        label="Enrollments",
+        error_messages={
+            "required": "Select at least one enrollment with the checkboxes in the list first."
+        },
+    )
 
     MAX_ROWS = 500
 

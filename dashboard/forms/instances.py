@@ -96,7 +96,7 @@ class EligibilityForm(DashboardForm):
         label="States",
         required=False,
         choices=[(c, c) for c in sorted(US_STATES)],
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-chips": "states"}),
     )
     postal_codes = forms.CharField(
         label="Postal codes",
@@ -313,3 +313,31 @@ class FormConfigForm(DashboardForm):
             "staff": bool(data.get("notify_staff")),
         }
         return config
+
+
+class DryRunForm(DashboardForm):
+    """The editor's "test an address against these rules" panel (nothing is stored)."""
+
+    state = forms.CharField(label="State", required=False, max_length=50)
+    postal_code = forms.CharField(label="Postal code", required=False, max_length=20)
+    device_type = forms.CharField(label="Device type", required=False, max_length=50)
+    manufacturers = forms.CharField(label="Manufacturers", required=False, max_length=500)
+    capacity = forms.DecimalField(
+        label="Capacity (kWh)", required=False, min_value=0, max_digits=12, decimal_places=3
+    )
+    reference_id = forms.CharField(label="Reference id", required=False, max_length=200)
+    enrolled = forms.CharField(
+        label="Currently enrolled in (program slugs)", required=False, max_length=500
+    )
+
+    def subject(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "state": data.get("state", ""),
+            "postal_code": data.get("postal_code", ""),
+            "device_type": data.get("device_type", ""),
+            "manufacturers": split_list(data.get("manufacturers", "")),
+            "capacity": data.get("capacity"),
+            "reference_id": data.get("reference_id", ""),
+            "enrolled_program_slugs": split_list(data.get("enrolled", "")),
+        }

@@ -4,6 +4,7 @@ from accounts import scopes as scope_names
 from accounts.models import Membership
 from config.datetimes import InRangeDateTimeField
 from dashboard.forms.base import DashboardForm
+from dashboard.words import SCOPE_DESCRIPTIONS
 
 
 class MemberAddForm(DashboardForm):
@@ -35,7 +36,9 @@ class ApiKeyCreateForm(DashboardForm):
         super().__init__(*args, **kwargs)
         # Offer only scopes the creator holds; the service refuses others anyway.
         self.fields["scopes"].choices = [
-            (s, s) for s in scope_names.WORKSPACE_SCOPES if s in granter_scopes
+            (s, f"{SCOPE_DESCRIPTIONS.get(s, s)} ({s})")
+            for s in scope_names.WORKSPACE_SCOPES
+            if s in granter_scopes
         ]
         self.full_allowed = set(scope_names.WORKSPACE_SCOPES) <= set(granter_scopes)
 

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from accounts import scopes as scope_names
 from config.errors import DomainError, ForbiddenError
+from dashboard.eligibility import eligibility_context
 from dashboard.exports import enrollment_csv_rows
 from dashboard.forms.enrollments import (
     BulkActionForm,
@@ -27,9 +28,11 @@ from dashboard.forms.enrollments import (
 )
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.tables import EnrollmentTable
+from dashboard.views import confirm, list_options
+from dashboard.words import event_words
 from enrollments.filtersets import EnrollmentFilterSet
 from enrollments.models import Enrollment, EnrollmentStatus
-from enrollments.selectors import enrollment_history
+from enrollments.selectors import enrollment_timeline
 from enrollments.services import (
     enrollment_bulk_evaluate,
     enrollment_bulk_transition,
@@ -39,11 +42,9 @@ from enrollments.services import (
     enrollment_update,
 )
 from enrollments.transitions import allowed_moves, transition_to
-from events.models import Event
 from instances.models import ProgramInstance
 
-PER_PAGE = 25
-MAX_PER_PAGE = 100
+STATUS_WORDS = dict(EnrollmentStatus.choices)
 
 
 class EnrollmentQueryMixin(WorkspaceViewMixin):
@@ -71,10 +72,17 @@ class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
         filterset, rows = self.filtered()
         bulk_form = BulkActionForm(tenant=self.tenant)
         actions = bulk_form.fields["action"].choices
-        table = EnrollmentTable(rows, show_select=bool(actions))
-        per_page = _per_page(self.request.GET.get("perPage"))
+        columns = list_options.columns_from(self.request)
+        table = EnrollmentTable(rows, show_select=bool(actions), columns=columns)
+        per_page = list_options.per_page_from(self.request.GET.get("perPage"))
         RequestConfig(self.request, paginate={"per_page": per_page}).configure(table)
         context.update(
+            per_page=per_page,
+            page_sizes=list_options.PAGE_SIZES,
+            columns=columns,
+            column_choices=list_options.column_choices(),
+            saved_filters=list_options.saved_filters_of(self.request, self.workspace),
+            current_query=list_options.clean_query(self.request.GET.urlencode()),
             table=table,
             params=self.request.GET,
             filter_errors=filterset.errors if filterset.is_bound else {},
@@ -86,19 +94,15 @@ class EnrollmentListView(EnrollmentQueryMixin, TemplateView):
         return context
 
 
-def _per_page(raw) -> int:
-    try:
-        return max(1, min(int(raw), MAX_PER_PAGE))
-    except (TypeError, ValueError):
-        return PER_PAGE
-
-
 class EnrollmentExportView(EnrollmentQueryMixin, View):
     """The filtered set as CSV, streamed in chunks (one query, constant memory)."""
 
     def get(self, request):
         _, rows = self.filtered()
-        ordered = rows.order_by("-created_at", "-id").iterator(chunk_size=2000)
+        # Exactly what the list shows: its filters and its sort order (every page).
+        table = EnrollmentTable(rows.order_by("-created_at", "-id"))
+        RequestConfig(request, paginate=False).configure(table)
+        ordered = table.data.data.iterator(chunk_size=2000)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response = StreamingHttpResponse(
             enrollment_csv_rows(ordered), content_type="text/csv; charset=utf-8"
@@ -133,6 +137,15 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
         found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
         enrollments = [found[i] for i in ids if i in found]
+        if confirm.needs_bulk_confirmation(request, action):
+            preview = confirm.bulk_preview(action=action, ids=ids, found=found)
+            return self.response_class(
+                request=request,
+                template="dashboard/enrollments/bulk_confirm.html",
+                context=self.get_context_data(
+                    preview=preview, ids=ids, action=action, back=back, form=form
+                ),
+            )
         try:
             if action == "evaluate":
                 results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
@@ -192,6 +205,7 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
             ),
             timeline=self.timeline(enrollment),
+            **eligibility_context(enrollment, can_write=self.can(scope_names.ENROLLMENTS_WRITE)),
         )
         if self.can(scope_names.ENROLLMENTS_WRITE) and not enrollment.program_instance.is_read_only:
             context.setdefault(
@@ -208,26 +222,24 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
         return allowed_moves(enrollment, self.tenant.scopes)
 
     def timeline(self, enrollment):
-        """Status changes and events, newest first (two queries)."""
-        items = [
+        """`enrollments.selectors.enrollment_timeline` in words, newest first."""
+        return [
             {
-                "at": change.created_at,
-                "kind": "status",
-                "title": f"{change.from_status} → {change.to_status}",
-                "detail": change.reason,
-                "actor": change.actor_label,
+                "at": item["at"],
+                "kind": item["kind"],
+                "title": (
+                    f"{STATUS_WORDS.get(item['from_status'], item['from_status'])} → "
+                    f"{STATUS_WORDS.get(item['to_status'], item['to_status'])}"
+                    if item["kind"] == "status"
+                    else event_words(item["type"])
+                ),
+                "detail": item["reason"],
+                "actor": item["actor"],
             }
-            for change in enrollment_history(enrollment=enrollment)
-        ]
-        if self.can(scope_names.EVENTS_READ):
-            events = (
-                self.scoped(Event).filter(enrollment_id=enrollment.pk).only("type", "created_at")
+            for item in enrollment_timeline(
+                enrollment=enrollment, with_events=self.can(scope_names.EVENTS_READ)
             )
-            items += [
-                {"at": e.created_at, "kind": "event", "title": e.type, "detail": "", "actor": ""}
-                for e in events
-            ]
-        return sorted(items, key=lambda item: item["at"], reverse=True)
+        ]
 
 
 class EnrollmentEditView(EnrollmentDetailView):

@@ -23,6 +23,7 @@ from dashboard.forms.instances import (
 )
 from dashboard.instance_edits import keep_unchanged
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
+from dashboard.views import instance_editor
 from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
@@ -41,6 +42,20 @@ STATUS_ACTIONS = {
     "deactivate": (ProgramInstance.Status.INACTIVE, "Deactivate"),
     "archive": (ProgramInstance.Status.ARCHIVED, "Archive"),
 }
+
+
+UNDO_KEY = "dashboard.instance_undo"
+
+
+def undo_offer(request, instance) -> dict | None:
+    """The status change just made to this instance, to undo: {action, label} or None."""
+    undo = request.session.pop(UNDO_KEY, None)
+    if not undo or undo.get("instance") != instance.pk or undo.get("status") == instance.status:
+        return None
+    for action, (status, _label) in STATUS_ACTIONS.items():
+        if status == undo.get("status"):
+            return {"action": action, "label": f"Undo (make it {status} again)"}
+    return None
 
 
 class InstanceListView(WorkspaceViewMixin, TemplateView):
@@ -85,6 +100,7 @@ class InstanceDetailView(InstanceMixin, TemplateView):
                 for action, (status, label) in STATUS_ACTIONS.items()
                 if status != instance.status
             ],
+            undo=undo_offer(self.request, instance),
         )
         return context
 
@@ -171,7 +187,31 @@ class InstanceEditorMixin(InstanceMixin):
         add_domain_error(target, error)
 
     def render_forms(self, forms, status=200, **extra):
+        extra.setdefault("try_form", instance_editor.DryRunForm(prefix="try"))
+        if status == 400:
+            extra["error_count"] = instance_editor.error_count(forms)
         return self.render_to_response(self.get_context_data(**forms, **extra), status=status)
+
+    def program_states(self, forms, instance=None, **_) -> list[str]:
+        """The states of the program being deployed or edited: they bound the rules."""
+        if instance is not None:
+            return instance.program.states
+        slug = forms["form"].data.get("program", "")
+        program = self.scoped(Program).filter(slug=slug).only("states").first() if slug else None
+        return program.states if program else []
+
+    def render_dry_run(self, forms, **extra):
+        """The test panel's answer: only the panel for htmx, else the whole editor."""
+        context = instance_editor.dry_run_context(
+            self, forms, self.request.POST, program_states=self.program_states(forms, **extra)
+        )
+        if self.request.htmx:
+            return self.response_class(
+                request=self.request,
+                template="dashboard/instances/_dry_run.html",
+                context=self.get_context_data(**forms, **context, **extra),
+            )
+        return self.render_forms(forms, **context, **extra)
 
 
 class InstanceCreateView(InstanceEditorMixin, TemplateView):
@@ -180,7 +220,9 @@ class InstanceCreateView(InstanceEditorMixin, TemplateView):
 
     def post(self, request):
         forms = self.build_forms(request.POST)
-        if self.all_valid(forms):
+        if "dry_run" in request.POST:
+            return self.render_dry_run(forms)
+        if self.all_valid(forms) & instance_editor.precheck(self, forms):
             # The program list is the scoped queryset, so another organization's private
             # program is not a choice and cannot be deployed here.
             program = (
@@ -212,7 +254,9 @@ class InstanceEditView(InstanceEditorMixin, TemplateView):
     def post(self, request, pk):
         instance = self.get_instance()
         forms = self.build_forms(request.POST, instance=instance)
-        if self.all_valid(forms):
+        if "dry_run" in request.POST:
+            return self.render_dry_run(forms, instance=instance)
+        if self.all_valid(forms) & instance_editor.precheck(self, forms):
             try:
                 data = keep_unchanged(instance, self.service_data(forms))
                 instance_update(instance=instance, data=data, actor=self.tenant)
@@ -245,10 +289,14 @@ class InstanceStatusView(InstanceMixin, TemplateView):
         if action is None:
             messages.error(request, "Unknown action.")
         else:
+            previous = instance.status
             try:
                 instance_set_status(instance=instance, status=action[0], actor=self.tenant)
             except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, f"The instance is now {action[0]}.")
+                # Offered once on the next page: the lifecycle can always go back.
+                if not request.POST.get("undo"):
+                    request.session[UNDO_KEY] = {"instance": instance.pk, "status": previous}
         return redirect("dashboard:instance-detail", pk=instance.pk)

@@ -7,14 +7,14 @@ static/js/dashboard.js.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from accounts import scopes as scope_names
 from config.errors import DomainError
 from dashboard.mixins import WorkspaceViewMixin
-from enrollments.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange
+from enrollments.models import Enrollment, EnrollmentStatus
+from enrollments.selectors import review_queue
 from enrollments.services import enrollment_transition
 from enrollments.transitions import TABLE
 from instances.models import ProgramInstance
@@ -35,20 +35,9 @@ class ReviewMixin(WorkspaceViewMixin):
         context.update(approve=DECISIONS["approved"], reject=DECISIONS["rejected"])
         return context
 
-    def queue(self):
-        submitted_at = (
-            EnrollmentStatusChange.objects.for_workspace(self.workspace)
-            .filter(enrollment=OuterRef("pk"), to_status=EnrollmentStatus.SUBMITTED)
-            .order_by("-created_at")
-            .values("created_at")[:1]
-        )
-        return (
-            self.scoped(Enrollment)
-            .filter(status=EnrollmentStatus.SUBMITTED)
-            .select_related("program_instance")
-            .annotate(submitted_at=Subquery(submitted_at))
-            .order_by("submitted_at", "created_at", "id")
-        )
+    def queue(self, instance_id: str = ""):
+        """Only decidable rows (`enrollments.selectors.review_queue`)."""
+        return review_queue(workspace=self.workspace, instance_id=instance_id)
 
 
 class ReviewQueueView(ReviewMixin, TemplateView):
@@ -56,22 +45,24 @@ class ReviewQueueView(ReviewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        queue = self.queue()
         instance_id = self.request.GET.get("programInstanceId", "")
-        if instance_id:
-            queue = queue.filter(program_instance_id=instance_id)
-        page = Paginator(queue, PER_PAGE).get_page(self.request.GET.get("page"))
+        page = Paginator(self.queue(instance_id), PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
             page=page,
             enrollments=page.object_list,
-            instances=self.scoped(ProgramInstance).order_by("name").only("id", "name"),
+            instances=self.scoped(ProgramInstance)
+            .exclude(status=ProgramInstance.Status.ARCHIVED)
+            .order_by("name")
+            .only("id", "name"),
             instance_id=instance_id,
         )
         return context
 
 
 class ReviewDecideView(ReviewMixin, TemplateView):
-    """POST decision=approved|rejected (+ reason) for one enrollment."""
+    """POST decision=approved|rejected (+ reason) for one enrollment. After a refusal (decided
+    elsewhere, instance archived) the row is re-read and shows its real state, without the
+    buttons when it can no longer be decided."""
 
     template_name = "dashboard/review/_row.html"
     http_method_names = ["post"]
@@ -84,6 +75,7 @@ class ReviewDecideView(ReviewMixin, TemplateView):
         decision = request.POST.get("decision", "")
         reason = request.POST.get("reason", "").strip()
         error = None
+        refused = False
         if decision not in DECISIONS:
             error = "Choose " + " or ".join(row.label.lower() for row in DECISIONS.values()) + "."
         else:
@@ -92,20 +84,30 @@ class ReviewDecideView(ReviewMixin, TemplateView):
                     enrollment=enrollment, to=decision, actor=self.tenant, reason=reason
                 )
             except DomainError as exc:
-                error = exc.message
+                error, refused = exc.message, True
+        if refused:
+            # The stored row, not the one this request started from.
+            enrollment = (
+                self.scoped(Enrollment).select_related("program_instance").get(pk=enrollment.pk)
+            )
+        name = f"{enrollment.first_name} {enrollment.last_name}".strip()
         if not request.htmx:
             if error:
-                messages.error(request, f"{enrollment.first_name} {enrollment.last_name}: {error}")
+                messages.error(request, f"{name}: {error}")
             else:
-                messages.success(
-                    request,
-                    f"{DECISIONS[decision].done} {enrollment.first_name} {enrollment.last_name}.",
-                )
+                messages.success(request, f"{DECISIONS[decision].done} {name}.")
             return redirect("dashboard:review-queue")
         # htmx swaps this row only; errors keep the row open with the message next to it.
         enrollment.submitted_at = submitted_at
+        decidable = (
+            enrollment.status == EnrollmentStatus.SUBMITTED
+            and not enrollment.program_instance.is_read_only
+        )
         return self.render_to_response(
             self.get_context_data(
-                e=enrollment, error=error, decided=None if error else DECISIONS[decision]
+                e=enrollment,
+                error=error,
+                decided=None if error else DECISIONS[decision],
+                undecidable=not decidable,
             )
         )

@@ -19,6 +19,13 @@ class SettingsIndexView(WorkspaceViewMixin, TemplateView):
 
     template_name = "dashboard/settings/index.html"
 
+    def get_context_data(self, **kwargs):
+        from dashboard.views.workspace_settings import time_zone_choices
+
+        context = super().get_context_data(**kwargs)
+        context["time_zones"] = time_zone_choices()
+        return context
+
 
 class MemberListView(WorkspaceViewMixin, TemplateView):
     template_name = "dashboard/settings/members.html"

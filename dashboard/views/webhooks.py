@@ -80,7 +80,9 @@ class WebhookDetailView(WebhookMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         endpoint = kwargs.get("endpoint") or self.get_endpoint()
-        deliveries = delivery_list(endpoint=endpoint, status=self.request.GET.get("status") or None)
+        deliveries = delivery_list(
+            endpoint=endpoint, status=self.request.GET.get("status") or None
+        ).select_related("event")  # the event names the enrollment the log links to
         page = Paginator(deliveries, DELIVERIES_PER_PAGE).get_page(self.request.GET.get("page"))
         context.update(
             endpoint=endpoint,

@@ -12,14 +12,9 @@ from instances.api.serializers import (
     EligibilityResultSerializer,
     ProgramInstanceSerializer,
 )
-from instances.eligibility import evaluate_for_instance
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.models import ProgramInstance
-from instances.selectors import (
-    customer_enrolled_program_slugs,
-    eligibility_subject_build,
-    enrollments_available,
-)
+from instances.selectors import eligibility_dry_run
 from instances.services import instance_create, instance_delete, instance_update
 from programs.selectors import program_get_visible
 
@@ -132,35 +127,20 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         serializer = EligibilityCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        enrolled = {s.strip().lower() for s in data.get("enrolledProgramSlugs", []) if s.strip()}
-        customer_id = data.get("customerId")
-        if customer_id:
-            if not enrollments_available():
-                raise DomainValidationError(
-                    "customerId cannot be used yet: enrollments are not installed. Send "
-                    "enrolledProgramSlugs instead.",
-                    details={"customerId": ["Not available."]},
-                )
-            found = customer_enrolled_program_slugs(
-                workspace=self.tenant.workspace, customer_id=customer_id
-            )
-            if found is None:
-                raise DomainValidationError(
-                    f"No customer {customer_id!r} in this workspace.",
-                    details={"customerId": ["No such customer."]},
-                )
-            enrolled |= found
         address = data.get("address") or {}
-        subject = eligibility_subject_build(
+        result = eligibility_dry_run(
+            workspace=self.tenant.workspace,
+            criteria=instance.eligibility_criteria,
             state=address.get("state", ""),
             postal_code=address.get("postalCode", ""),
             device_type=data.get("deviceType", ""),
             manufacturers=data.get("manufacturerSlugs", []),
             capacity=data.get("deviceCapacity"),
             reference_id=data.get("referenceId", ""),
-            enrolled_program_slugs=enrolled,
-        )
-        result = evaluate_for_instance(instance=instance, subject=subject).as_dict()
+            customer_id=data.get("customerId", ""),
+            enrolled_program_slugs=data.get("enrolledProgramSlugs", []),
+            program_states=instance.program.states,
+        ).as_dict()
         result["criteriaVersion"] = instance.criteria_version
         return Response(result)
 

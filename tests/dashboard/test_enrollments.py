@@ -100,7 +100,9 @@ def test_bulk_approve_needs_review_scope(dash, workspace, instance):
     enrollment.refresh_from_db()
     assert enrollment.status == "submitted"
     admin = dash(role="admin")
-    response = admin.post("/enrollments/bulk/", {"action": "approved", "ids": [enrollment.pk]})
+    response = admin.post(
+        "/enrollments/bulk/", {"action": "approved", "ids": [enrollment.pk], "confirmed": "1"}
+    )
     assert response.context["ok_count"] == 1
     enrollment.refresh_from_db()
     assert enrollment.status == "approved"
@@ -178,7 +180,7 @@ def test_transition_with_reason_writes_history_and_event(dash, workspace, instan
         .exists()
     )
     html = client.get(f"/enrollments/{enrollment.pk}/").content.decode()
-    assert "submitted → rejected" in html and "No permit" in html
+    assert "Submitted → Rejected" in html and "No permit" in html
 
 
 def test_invalid_transition_is_explained(dash, workspace, instance):

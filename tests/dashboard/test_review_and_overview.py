@@ -111,7 +111,7 @@ def test_overview_numbers_and_charts(dash, workspace, instance, other_workspace)
         "submitted": (3, "75%"),
         "approved": (1, "33%"),
     }
-    assert context["daily"]["total"] == 8
+    assert context["created_chart"]["totals"]["new"] == 8
     html = response.content.decode()
     assert html.count("<svg") >= 3 and "Battery Rebate" in html
 
