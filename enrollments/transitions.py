@@ -20,6 +20,7 @@ Reading API (all pure functions over the table; none touches the database):
     allowed_targets(enrollment, scopes=None) -> list[str]       # the same, as statuses
     bulk_moves(scopes=None) -> list[Transition]             # offered as bulk actions
     fsm_arguments(method) -> dict                           # source/target of a model method
+    Transition.reason_missing(reason) -> bool               # the reason rule of one row
 
 `scopes=None` means the system (everything permitted). Rows that share a target share its policy
 (scope, reason, notifications, words; a test pins it), so a caller that knows only the target,
@@ -62,6 +63,11 @@ class Transition:
     @property
     def reason_asked(self) -> bool:
         return self.reason_required or bool(self.reason_prompt)
+
+    def reason_missing(self, reason: str | None) -> bool:
+        """True when this move requires a reason and `reason` is blank (the service then
+        answers 400 naming `reason`; a set-based bulk path must refuse the same way)."""
+        return self.reason_required and not (reason or "").strip()
 
 
 TABLE: tuple[Transition, ...] = (

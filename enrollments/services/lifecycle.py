@@ -115,7 +115,7 @@ def _apply_transition(
 
 def _require_reason(row: Transition, reason: str) -> None:
     """The table's reason rule (a rejection needs one), the same for every door."""
-    if row.reason_required and not (reason or "").strip():
+    if row.reason_missing(reason):
         message = f"Give a reason to {row.label.lower()}: the customer and your colleagues read it."
         raise DomainValidationError(message, details={"reason": [message]})
 

@@ -361,7 +361,7 @@ def test_parallel_different_moves_from_one_state_apply_once(api_client_for, work
     def move(client, to):
         try:
             barrier.wait()
-            outcomes.append((to, _move(client, enrollment, to).status_code))
+            outcomes.append((to, _move(client, enrollment, to, reason="Decided").status_code))
         finally:
             connection.close()
 
