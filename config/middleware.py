@@ -123,7 +123,13 @@ class RequestLimitsMiddleware:
             return _limit_response(request, 413, "PAYLOAD_TOO_LARGE", too_large)
         try:
             request.GET  # noqa: B018  (parses the query, raising TooManyFieldsSent)
-            posted = is_form and request.method in ("POST", "PUT", "PATCH")
+            # Not under /api/: the API's parsers own its bodies (JSON only, NUL refused there; a
+            # form body is a 415), and reading the form here would hide the body from them.
+            posted = (
+                is_form
+                and request.method in ("POST", "PUT", "PATCH")
+                and not request.path.startswith("/api/")
+            )
             if posted and _form_has_nul(request):
                 return _limit_response(request, 400, "VALIDATION_ERROR", NUL_IN_FORM)
         except RequestDataTooBig:

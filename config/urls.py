@@ -21,14 +21,20 @@ urlpatterns = [
     # which `.` does not match) is the API's JSON 404, under DEBUG too.
     re_path(r"^api/[\s\S]*\Z", errors.json_not_found),
 ]
-# Browsers ask for /favicon.ico whatever the page says; answer with the dashboard's icon.
-urlpatterns.append(
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("img/favicon.svg"), permanent=True),
-        name="favicon",
-    )
-)
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; answer with the dashboard's icon.
+    The static URL is resolved per request, not at import: with the manifest storage of
+    production, importing the URLs (any management command) must not need collectstatic."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
+
+urlpatterns.append(path("favicon.ico", FaviconView.as_view(), name="favicon"))
 
 
 def handler404(request, exception=None):

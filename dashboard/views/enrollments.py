@@ -39,6 +39,7 @@ from enrollments.services import (
     enrollment_create,
     enrollment_evaluate,
     enrollment_transition,
+    enrollment_transition_request_check,
     enrollment_update,
 )
 from enrollments.transitions import allowed_moves, transition_to
@@ -137,6 +138,13 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         # Tenancy: only this workspace's rows; ids of other workspaces are reported as missing.
         found = {e.pk: e for e in self.base_queryset().filter(pk__in=ids)}
         enrollments = [found[i] for i in ids if i in found]
+        try:
+            enrollment_transition_request_check(
+                to=action, reason=form.cleaned_data.get("reason", "")
+            )
+        except DomainError as error:  # e.g. a rejection without a reason: say so before asking
+            messages.error(request, error.message)
+            return redirect(reverse("dashboard:enrollment-list") + back)
         if confirm.needs_bulk_confirmation(request, action):
             preview = confirm.bulk_preview(action=action, ids=ids, found=found)
             return self.response_class(

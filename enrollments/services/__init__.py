@@ -44,6 +44,7 @@ from enrollments.services.lifecycle import (
     enrollment_bulk_transition,
     enrollment_evaluate,
     enrollment_transition,
+    enrollment_transition_request_check,
 )
 from enrollments.services.people import (
     customer_create,
@@ -64,6 +65,7 @@ __all__ = [
     "enrollment_evaluate",
     "enrollment_sync_terms",
     "enrollment_transition",
+    "enrollment_transition_request_check",
     "enrollment_update",
     "lead_create",
     "lead_update",

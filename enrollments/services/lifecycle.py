@@ -120,6 +120,14 @@ def _require_reason(row: Transition, reason: str) -> None:
         raise DomainValidationError(message, details={"reason": [message]})
 
 
+def enrollment_transition_request_check(*, to: str, reason: str) -> None:
+    """What can be refused before any row is read (a missing reason), for a door that asks
+    a person to confirm first: the dashboard's bulk confirmation checks this before showing it."""
+    row = transition_to(to)
+    if row is not None:
+        _require_reason(row, reason)
+
+
 def _refuse_second_open(locked: Enrollment) -> None:
     """Reopening a rejected enrollment would give its customer two open enrollments in the
     instance if they applied again since; the newer one wins."""

@@ -196,7 +196,7 @@ def test_one_entry_per_bulk_run_with_counts(dash, workspace, other_workspace):
     ]
     client = dash(role="admin")
     response = client.post(
-        "/enrollments/bulk/", {"action": "approved", "ids": [e.pk for e in mine]}
+        "/enrollments/bulk/", {"action": "approved", "ids": [e.pk for e in mine], "confirmed": "1"}
     )
     assert response.status_code == 200
     entry = only(workspace, "enrollments.bulkTransition")
@@ -246,6 +246,7 @@ def test_workspace_settings_through_the_admin(workspace):
             "slug": workspace.slug,
             "name": "Live",
             "environment": "production",
+            "time_zone": workspace.time_zone,
         },
     )
     assert response.status_code == 302, response.content

@@ -42,7 +42,7 @@ def test_cross_rule_message_names_no_api_field(dash, workspace):
 
 
 def test_dry_run_panel_uses_the_rules_being_edited(dash, workspace):
-    ProgramFactory(slug="p1")
+    ProgramFactory(slug="p1", states=["NY", "NJ"])
     client = dash(role="admin")
     data = editor_post(
         "p1",

@@ -207,7 +207,7 @@ def test_dashboard_bulk_door(member, workspace, row):
         response = client.post("/enrollments/bulk/", data, follow=True)
         assert any("Give a reason" in str(m) for m in get_messages(response.wsgi_request))
         assert status_of(enrollment) == row.source
-    response = client.post("/enrollments/bulk/", {**data, "reason": REASON})
+    response = client.post("/enrollments/bulk/", {**data, "reason": REASON, "confirmed": "1"})
     assert response.status_code == 200
     assert status_of(enrollment) == row.target
 
