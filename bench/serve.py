@@ -4,7 +4,7 @@
 
 The database is DROPPED and seeded small (bench.seed: 5,000 enrollments). Then, one after the
 other on free ports: `manage.py runserver --noreload` with DEBUG=1 (what `make run` starts), and
-gunicorn as deploy/serve.sh starts it (gthread, 2 processes per core x 4 threads, DEBUG=0,
+gunicorn as deploy/serve.sh starts it (gthread, 1 process per core x 8 threads, DEBUG=0,
 pooled PostgreSQL connections). Each gets `--clients` keep-alive client threads (in 4
 processes) for `--seconds` doing the same mix: enrollment list, enrollment detail, program
 instances, filtered list, and one create in five requests. The clients share the cores with
@@ -185,16 +185,16 @@ def main(argv=None) -> int:
     cores = os.cpu_count() or 2
     py = sys.executable
     run_env = {**env, "DEBUG": "1"}
-    serve_env = {**env, "DEBUG": "0", "DB_POOL_MAX_SIZE": "4", "LOG_FORMAT": "json"}
+    serve_env = {**env, "DEBUG": "0", "DB_POOL_MAX_SIZE": "8", "LOG_FORMAT": "json"}
     subprocess.run(
         [py, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=serve_env, check=1
     )
     shapes = [
         ("make run (runserver, DEBUG=1)", run_env, [py, "manage.py", "runserver",
          "127.0.0.1:{port}", "--noreload", "--skip-checks"]),
-        (f"make serve (gunicorn gthread {cores * 2}x4, DEBUG=0)", serve_env, [
+        (f"make serve (gunicorn gthread {cores}x8, DEBUG=0)", serve_env, [
             f"{ROOT}/.venv/bin/gunicorn", "config.wsgi", "--bind", "127.0.0.1:{port}",
-            "--worker-class", "gthread", "--workers", str(cores * 2), "--threads", "4",
+            "--worker-class", "gthread", "--workers", str(cores), "--threads", "8",
             "--log-level", "warning"]),
     ]  # fmt: skip
     report = []

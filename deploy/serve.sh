@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make serve`: GridPrograms in its production shape on this machine (docs/deployment.md).
-#   gunicorn (gthread; WEB_CONCURRENCY processes x WEB_THREADS threads, default 2 per core x 4),
+#   gunicorn (gthread; WEB_CONCURRENCY processes x WEB_THREADS threads, default 1 per core x 8),
 #   WhiteNoise serving collected static files, DEBUG=0, JSON logs, pooled PostgreSQL connections,
 #   WEBHOOK_WORKERS webhook delivery engines and one db_worker (emails and other tasks).
 # Every setting can be overridden from the environment. SECRET_KEY: generated once into
@@ -25,8 +25,8 @@ export LOG_FORMAT=${LOG_FORMAT:-json}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
 export SECURE_HTTPS=${SECURE_HTTPS:-0}   # plain http on this machine; put TLS in front in production
 export SITE_URL=${SITE_URL:-http://localhost:$PORT}
-export WEB_CONCURRENCY=${WEB_CONCURRENCY:-$((CORES * 2))}
-export WEB_THREADS=${WEB_THREADS:-4}
+export WEB_CONCURRENCY=${WEB_CONCURRENCY:-$CORES}
+export WEB_THREADS=${WEB_THREADS:-8}
 export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-$WEB_THREADS}   # per process, PostgreSQL only
 export WEBHOOK_WORKERS=${WEBHOOK_WORKERS:-1}
 # Metrics of every process on this host are added up from one directory (config/metrics.py).
