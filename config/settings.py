@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "enrollments",
     "events",
     "dashboard",
+    "enroll",
 ]
 
 MIDDLEWARE = [
@@ -291,3 +292,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Public enrollment page (enroll/) ------------------------------------------------------
+# POSTs per client IP and minute on the public pages (the form, "send me my link"); over it: 429.
+ENROLL_RATE_LIMIT_PER_MINUTE = int(os.environ.get("ENROLL_RATE_LIMIT_PER_MINUTE", "10"))
+# How long the customers' signed links work: the status page and invitations.
+ENROLL_STATUS_DAYS = int(os.environ.get("ENROLL_STATUS_DAYS", "30"))
+ENROLL_INVITE_DAYS = int(os.environ.get("ENROLL_INVITE_DAYS", "14"))
+# Largest accepted body of a public form POST, in bytes (larger: 413).
+ENROLL_MAX_BODY_BYTES = int(os.environ.get("ENROLL_MAX_BODY_BYTES", "32768"))
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]

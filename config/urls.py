@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("enroll.urls")),
     path("", include("dashboard.urls")),
 ]
 

@@ -51,6 +51,15 @@ CLOSED_STATUSES = (S.REJECTED, S.UNENROLLED)
 ENROLLED_STATUSES = (S.SUBMITTED, S.APPROVED)
 
 
+class EnrollmentSource(models.TextChoices):
+    """Which door an enrollment came in through (set by that door, never by the caller)."""
+
+    API = "api", "API"
+    FORM = "form", "Enrollment page"
+    DASHBOARD = "dashboard", "Dashboard"
+    IMPORT = "import", "Import"
+
+
 class IdentificationType(models.TextChoices):
     CUSTOMER_INFO = "customerInfo", "Customer info"
     CUSTOMER_ID = "customerId", "Existing customer"
@@ -209,6 +218,12 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
     )
     enrollment_start_date = models.DateTimeField(null=True, blank=True)
     exit_reason = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=16, choices=EnrollmentSource.choices, default=EnrollmentSource.API
+    )
+    # Evidence of the customer's consent to the instance's terms:
+    # {termsVersion, termsSha256, acceptedAt, ipAddress, userAgent}, or null.
+    consent = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

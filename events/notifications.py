@@ -124,6 +124,9 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
     sent = 0
     email = enrollment.get("email")
     if switches["customer"] and status in CUSTOMER_NOTIFIED_STATUSES and email:
+        from enrollments.emails import status_page_url  # the customer's signed status link
+
+        context["status_url"] = status_page_url(enrollment_id=enrollment.get("id", ""))
         sent += _send(
             to=[email],
             subject=CUSTOMER_SUBJECTS[status].format(program=brand["name"]),

@@ -27,6 +27,7 @@ from events.services import event_record
 from instances.eligibility import validate_criteria
 from instances.formconfig import form_config_validate
 from instances.models import ProgramInstance
+from instances.terms import terms_version_record
 from programs.models import Program
 from programs.slugs import save_with_unique_slug, slug_check_unchanged
 
@@ -166,6 +167,9 @@ def instance_create(
         wanted=wanted_slug,
         fallback="instance",
     )
+    if instance.custom_terms:
+        terms_version_record(instance=instance)
+        instance.save(update_fields=["terms_version"])
     _record(instance, "programInstance.created")
     return instance
 
@@ -211,6 +215,8 @@ def instance_update(
         setattr(instance, key, value)
     if criteria_changed:
         instance.criteria_version = F("criteria_version") + 1
+    if "custom_terms" in changes:
+        terms_version_record(instance=instance)
     instance.save()
     if criteria_changed:
         instance.refresh_from_db(fields=["criteria_version"])

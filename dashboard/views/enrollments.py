@@ -322,7 +322,11 @@ class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
         instance = self.get_instance()
         form = EnrollmentCreateForm(request.POST)
         if form.is_valid():
-            data = {"identification_type": "customerInfo", **form.service_data()}
+            data = {
+                "identification_type": "customerInfo",
+                "source": "dashboard",
+                **form.service_data(),
+            }
             try:
                 enrollment = enrollment_create(
                     workspace=self.workspace, instance=instance, data=data, actor=self.tenant

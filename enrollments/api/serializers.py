@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.serializers import ApiModelSerializer, ApiSerializer
-from enrollments.models import Customer, EnrollmentStatus, IdentificationType, Lead
+from enrollments.models import (
+    Customer,
+    EnrollmentSource,
+    EnrollmentStatus,
+    IdentificationType,
+    Lead,
+)
 
 STATUS_INPUTS = ("status", "eligibilityStatus", "eligibility", "eligibilityReason")
 TRANSITIONS_HINT = (
@@ -107,6 +113,29 @@ class EligibilitySerializer(serializers.Serializer):
     programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
 
 
+class ConsentSerializer(serializers.Serializer):
+    """Evidence that the customer accepted the instance's terms (null: none recorded)."""
+
+    termsVersion = serializers.IntegerField(allow_null=True, read_only=True)
+    termsSha256 = serializers.CharField(allow_null=True, read_only=True)
+    acceptedAt = serializers.DateTimeField(read_only=True)
+    ipAddress = serializers.IPAddressField(allow_null=True, read_only=True)
+    userAgent = serializers.CharField(allow_null=True, read_only=True)
+
+    def to_representation(self, instance):
+        return dict(instance) if instance else None
+
+
+class ConsentInputSerializer(ApiSerializer):
+    """What a caller may say about consent; the server adds the terms version and hash."""
+
+    acceptedAt = serializers.DateTimeField(source="accepted_at", required=False)
+    ipAddress = serializers.IPAddressField(source="ip_address", required=False, allow_null=True)
+    userAgent = serializers.CharField(
+        source="user_agent", required=False, allow_blank=True, max_length=500
+    )
+
+
 class EnrollmentSerializer(serializers.Serializer):
     """An enrollment as every endpoint (and every event's `data.object`) returns it."""
 
@@ -161,6 +190,12 @@ class EnrollmentSerializer(serializers.Serializer):
             "scopes: approved/rejected also need enrollments:review)."
         ),
     )
+    source = serializers.ChoiceField(
+        choices=EnrollmentSource.choices,
+        read_only=True,
+        help_text="The door it came in through: api, form (the public page), dashboard, import.",
+    )
+    consent = ConsentSerializer(read_only=True, allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 
@@ -275,6 +310,12 @@ class EnrollmentCreateSerializer(EnrollmentWriteSerializer):
     enrollmentId = serializers.CharField(source="enrollment_id", required=False, max_length=25)
     programInstanceId = serializers.CharField(
         required=False, max_length=25, help_text="Optional here; must match the path."
+    )
+    consent = ConsentInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The customer's acceptance of the instance's current terms; the server "
+        "records the terms version and SHA-256.",
     )
 
 

@@ -17,6 +17,7 @@ from enrollments.models import (
     ENROLLED_STATUSES,
     Customer,
     Enrollment,
+    EnrollmentSource,
     IdentificationType,
     Lead,
 )
@@ -27,6 +28,7 @@ from enrollments.services._common import (
     EDITABLE_FIELDS,
     ID_FIELD_OF_TYPE,
     PERSON_FIELDS,
+    _consent_evidence_for,
     _lock,
     _normalise,
     _record,
@@ -178,6 +180,10 @@ def _refuse_excluded_programs(instance, customer: Customer) -> None:
 def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) -> Enrollment:
     """A new `candidate` enrollment of `instance` (which must belong to `workspace`).
 
+    `data["source"]` is the door (api, form, dashboard, import; default api) and
+    `data["consent"]` ({accepted_at, ip_address, user_agent}) the customer's acceptance of the
+    instance's current terms, whose version and hash the server fills in.
+
     Refused: an instance that is not open (409 with the reason), a customer with an open
     enrollment in the instance (409), a customer enrolled in an excluded program (409), and
     missing or wrong identification (400 naming the field).
@@ -186,6 +192,14 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
     if instance.workspace_id != workspace.pk:
         raise NotFoundError("No such program instance.")
     _refuse_status_fields(data)
+    data = dict(data)
+    source = data.pop("source", None) or EnrollmentSource.API
+    if source not in EnrollmentSource.values:
+        raise DomainValidationError(
+            f"source must be one of {', '.join(EnrollmentSource.values)}.",
+            details={"source": [f"Must be one of {', '.join(EnrollmentSource.values)}."]},
+        )
+    consent = _consent_evidence_for(instance, data.pop("consent", None))
     block = instance.enrollment_block_reason()
     if block:
         raise ConflictError(block, details={"programInstanceId": instance.pk})
@@ -206,6 +220,8 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             lead=identity["lead"],
             previous_enrollment=identity["previous_enrollment"],
             identification_type=clean["identification_type"],
+            source=source,
+            consent=consent,
             **fields,
         )
         try:

@@ -6,6 +6,7 @@ from config.errors import DomainValidationError
 from instances.eligibility import RULE_KEYS, validate_criteria
 from instances.formconfig import FORM_CONFIG_SCHEMA, form_config_validate
 from instances.models import ProgramInstance
+from instances.public import enrollment_page_url
 from programs.api.fields import DateOrDateTimeField
 from programs.api.serializers import ProgramRefSerializer
 
@@ -152,6 +153,16 @@ class ProgramInstanceSerializer(ApiSerializer):
         allow_null=True,
         help_text="Alias of `customTerms`.",
     )
+    termsVersion = serializers.IntegerField(
+        source="terms_version",
+        read_only=True,
+        allow_null=True,
+        help_text="Current version of customTerms (each change of the text adds one; null: "
+        "no terms). GET /programInstances/{instanceId}/terms lists them all.",
+    )
+    enrollmentUrl = serializers.SerializerMethodField(
+        help_text="Absolute URL of the public enrollment page (SITE_URL + /enroll/{slug}/)."
+    )
     formConfig = FormConfigField(source="form_config", required=False)
     startDate = DateOrDateTimeField(source="start_date", required=False, allow_null=True)
     endDate = DateOrDateTimeField(
@@ -174,6 +185,9 @@ class ProgramInstanceSerializer(ApiSerializer):
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 
+    def get_enrollmentUrl(self, instance) -> str:
+        return enrollment_page_url(instance=instance)
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
             conflicts = {
@@ -195,6 +209,13 @@ class ProgramInstanceSerializer(ApiSerializer):
     def program_reference(self) -> tuple[str | None, str | None]:
         data = self.validated_data
         return (data.get("program") or {}).get("slug"), data.get("program_id")
+
+
+class TermsVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the UTF-8 text, hex.")
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
 
 
 class AddressSerializer(ApiSerializer):

@@ -1,0 +1,90 @@
+"""The public enrollment page over HTTP (Django's test client, real services, real DB)."""
+
+import pytest
+from django.core import mail
+
+from enrollments.models import Enrollment, EnrollmentStatusChange
+from tests.enroll.conftest import good_post
+
+pytestmark = pytest.mark.django_db
+
+
+def url(instance):
+    return f"/enroll/{instance.slug}/"
+
+
+def test_get_shows_branded_form_with_labels(client, page_instance):
+    response = client.get(url(page_instance))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sunny Rewards" in body and "--brand: #0b6bcb" in body
+    assert "Sign up in two minutes." in body
+    for label in ("First name", "Last name", "Email", "Mobile phone", "Street address", "ZIP code"):
+        assert label in body
+    assert "You agree to let us cycle your battery." in body
+    assert 'name="consent"' in body
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_post_creates_submitted_enrollment_with_consent(client, page_instance):
+    response = client.post(url(page_instance), good_post(), HTTP_USER_AGENT="Phone/1.0")
+    assert response.status_code == 200, response.content.decode()
+    assert "Thanks! We will email you." in response.content.decode()
+    enrollment = Enrollment.objects.get(email="ana@example.com")
+    assert enrollment.status == "submitted"
+    assert enrollment.source == "form"
+    assert enrollment.consent["termsVersion"] == 1
+    assert enrollment.consent["userAgent"] == "Phone/1.0"
+    assert len(enrollment.consent["termsSha256"]) == 64
+    steps = list(
+        EnrollmentStatusChange.objects.filter(enrollment=enrollment).values_list(
+            "to_status", flat=True
+        )
+    )
+    assert steps == ["eligible", "submitted"]
+
+
+def test_all_errors_at_once_in_words(client, page_instance):
+    response = client.post(
+        url(page_instance), good_post(firstName="", email="not-an-email", phone="", consent=None)
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "First name: This field is required." in body
+    assert "Email: Enter a valid email address." in body
+    assert "Mobile phone: This field is required." in body
+    assert "Please accept the terms to enroll." in body
+    assert "firstName:" not in body
+    assert not Enrollment.objects.exists()
+
+
+def test_ineligible_shows_reason_in_plain_words(client, page_instance):
+    response = client.post(url(page_instance), good_post(state="TX", postalCode="73301"))
+    assert response.status_code == 200
+    assert "This program is not offered in your state." in response.content.decode()
+    assert Enrollment.objects.get().status == "ineligible"
+
+
+def test_spanish_page(client, page_instance):
+    response = client.get(url(page_instance) + "?lang=es")
+    body = response.content.decode()
+    assert response["Content-Language"] == "es"
+    assert "Nombre" in body and "Inscribirme" in body
+    assert "First name" not in body
+    response = client.get(url(page_instance), HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert "Inscribirme" in response.content.decode()
+
+
+def test_unknown_slug_is_a_styled_404(client, db):
+    response = client.get("/enroll/no-such-page/")
+    assert response.status_code == 404
+    assert "There is no enrollment page at this address." in response.content.decode()
+
+
+def test_duplicate_creates_nothing_and_emails_link(client, page_instance):
+    client.post(url(page_instance), good_post())
+    first = client.post(url(page_instance), good_post(firstName="Someone"))
+    assert Enrollment.objects.count() == 1
+    assert "Please check your inbox" in first.content.decode()
+    links = [m for m in mail.outbox if "/enroll/status/" in m.body]
+    assert links, [m.subject for m in mail.outbox]
