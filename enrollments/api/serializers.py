@@ -335,3 +335,10 @@ class TransitionSerializer(ApiSerializer):
         input_formats=["iso-8601", "%Y-%m-%d"],
         help_text="Approval only: the enrollmentStartDate (default: now). Date or datetime.",
     )
+
+
+class InvitationSerializer(serializers.Serializer):
+    """The answer of POST /enrollments/{id}/invite (202: the email is on its way)."""
+
+    sentTo = serializers.EmailField(source="sent_to", read_only=True)
+    expiresAt = serializers.DateTimeField(source="expires_at", read_only=True)

@@ -1,6 +1,7 @@
 import pytest
 
 from instances.services import instance_create
+from tests.events.conftest import run_worker  # noqa: F401  (the real worker)
 from tests.factories import ProgramFactory
 
 FORM_CONFIG = {
