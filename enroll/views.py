@@ -77,7 +77,7 @@ def _consent(request) -> dict:
     }
 
 
-def render_form(request, instance, form, *, status=200, preview=False, invite=""):
+def render_form(request, instance, form, *, status=200, preview=False, invite="", **extra):
     config = instance.form_config or {}
     terms = terms_current(instance=instance)
     terms_text = form_config_text(config, "customTerms", request.enroll_lang, instance.custom_terms)
@@ -93,6 +93,7 @@ def render_form(request, instance, form, *, status=200, preview=False, invite=""
         preview=preview,
         invite=invite,
         honeypot=HONEYPOT,
+        **extra,
     )
 
 
@@ -257,3 +258,14 @@ def _ineligible_reason(enrollment, history_rows) -> str:
         ((verdicts[-1].metadata or {}).get("evaluation") or {}).get("rules", []) if verdicts else []
     )
     return ineligible_words(rules, enrollment.eligibility_reason)
+
+
+@with_language
+def preview_page(request, instance):
+    """The dashboard's Preview (its view checks the operator's workspace): the form as
+    customers see it, whatever the instance's state, with a banner."""
+    block = instance.enrollment_block()
+    form = EnrollmentForm(instance, lang=request.enroll_lang)
+    return render_form(
+        request, instance, form, preview=True, closed_reason=closed_words(block[0]) if block else ""
+    )

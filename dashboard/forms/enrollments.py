@@ -84,6 +84,7 @@ BULK_ACTIONS = [
     ("submitted", "Submit"),
     ("approved", "Approve"),
     ("rejected", "Reject"),
+    ("invite", "Invite to finish on the enrollment page"),
 ]
 
 

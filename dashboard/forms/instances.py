@@ -265,6 +265,12 @@ class FormConfigForm(DashboardForm):
         max_length=LIMITS["successMessage"],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    embed_origins = forms.CharField(
+        label="Websites that may embed the enrollment page",
+        required=False,
+        help_text="One https address per line, e.g. https://www.example-utility.com",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     notify_customer = forms.BooleanField(
         label="Email the customer on status changes", required=False, initial=True
     )
@@ -283,6 +289,7 @@ class FormConfigForm(DashboardForm):
             "success_message": config.get("successMessage", ""),
             "notify_customer": notifications.get("customer", True),
             "notify_staff": notifications.get("staff", False),
+            "embed_origins": "\n".join(config.get("embedOrigins") or []),
         }
 
     def form_config(self, fields: list[dict]) -> dict:
@@ -300,4 +307,7 @@ class FormConfigForm(DashboardForm):
             "customer": bool(data.get("notify_customer")),
             "staff": bool(data.get("notify_staff")),
         }
+        origins = [line.strip() for line in (data.get("embed_origins") or "").splitlines()]
+        if any(origins):
+            config["embedOrigins"] = [o for o in origins if o]
         return config

@@ -38,6 +38,11 @@ from enrollments.services import (
     enrollment_transition,
     enrollment_update,
 )
+from enrollments.services.invitations import (
+    INVITABLE_STATUSES,
+    enrollment_invite,
+    enrollment_invite_many,
+)
 from events.models import Event
 from instances.models import ProgramInstance
 
@@ -74,7 +79,7 @@ class EnrollmentQueryMixin(WorkspaceViewMixin):
 def allowed_bulk_actions(tenant) -> list[str]:
     actions = []
     if tenant.has_scope(scope_names.ENROLLMENTS_WRITE):
-        actions += ["evaluate", "submitted"]
+        actions += ["evaluate", "submitted", "invite"]
     if tenant.has_scope(scope_names.ENROLLMENTS_REVIEW):
         actions += ["approved", "rejected"]
     return actions
@@ -146,6 +151,8 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         enrollments = [found[i] for i in ids if i in found]
         if action == "evaluate":
             results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
+        elif action == "invite":
+            results = enrollment_invite_many(enrollments=enrollments, actor=self.tenant)
         else:
             results = enrollment_bulk_transition(
                 enrollments=enrollments,
@@ -198,6 +205,9 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 enrollment.status == EnrollmentStatus.CANDIDATE
                 or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
             ),
+            can_invite=self.can(scope_names.ENROLLMENTS_WRITE)
+            and enrollment.status in INVITABLE_STATUSES
+            and not enrollment.program_instance.is_read_only,
             timeline=self.timeline(enrollment),
             reason_required=[str(s) for s in REASON_REQUIRED],
         )
@@ -339,3 +349,24 @@ class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(instance=instance, form=form), status=400
         )
+
+
+class EnrollmentInviteView(EnrollmentDetailView):
+    """POST: email the customer a signed link to finish this enrollment on the public page."""
+
+    write_scope = scope_names.ENROLLMENTS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        enrollment = self.get_enrollment()
+        try:
+            invitation = enrollment_invite(enrollment=enrollment, actor=self.tenant)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.sent_to}; the link works until "
+                f"{invitation.expires_at:%Y-%m-%d}.",
+            )
+        return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
