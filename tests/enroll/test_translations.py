@@ -27,3 +27,26 @@ def test_django_reads_the_catalog():
     with translation.override("es"):
         assert translation.gettext("Enroll") == "Inscribirme"
         assert translation.gettext("ZIP code") == "Código postal"
+
+
+def test_documented_commands_work_as_written(tmp_path):
+    """docs/self-enrollment.md's two commands, run by a shell exactly as written."""
+    import shutil
+    import subprocess
+
+    root = Path(settings.BASE_DIR)
+    doc = (root / "docs" / "self-enrollment.md").read_text()
+    commands = [line for line in doc.splitlines() if "manage.py compile_translations" in line]
+    commands = [c for c in commands if c.startswith("DEBUG=1 ")]
+    assert len(commands) == 2
+    mo = PO.with_suffix(".mo")
+    saved = tmp_path / "django.mo"
+    shutil.copy(mo, saved)
+    try:
+        for command in commands:
+            result = subprocess.run(
+                command, shell=True, cwd=root, capture_output=True, text=True, timeout=120
+            )
+            assert result.returncode == 0, result.stderr
+    finally:
+        shutil.copy(saved, mo)
