@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.errors import DomainError
+from config.errors import ConflictError, DomainError
 from enroll import selectors
 from enroll.framing import apply_framing
 from enroll.guards import body_too_large, client_ip, rate_limited
@@ -138,6 +138,8 @@ def enrollment_page(request, slug):
             )
         else:
             result = enrollment_self_enroll(instance=instance, data=data, consent=_consent(request))
+    except ConflictError as error:
+        return _conflict_page(request, instance, form, error, token)
     except DomainError as error:
         form.add_domain_error(error)
         return render_form(request, instance, form, status=400, invite=token)
@@ -148,6 +150,29 @@ def enrollment_page(request, slug):
         words = ineligible_words(result.rules, result.reason)
         return _page(request, "enroll/ineligible.html", instance, reason=words)
     return _confirmation(request, instance)
+
+
+def _conflict_page(request, instance, form, error, token):
+    """A service's 409 in the customer's words: an excluded program is a reason not to be
+    eligible, a instance that closed meanwhile is the closed page, anything else (e.g. an
+    invitation already used) a message at the top of the form."""
+    details = error.details or {}
+    if "excludeProgramSlugs" in details:
+        words = ineligible_words([{"rule": "excludeProgramSlugs", "passed": False}], "")
+        return _page(request, "enroll/ineligible.html", instance, status=409, reason=words)
+    block = instance.enrollment_block()
+    if block:
+        return _page(request, "enroll/closed.html", instance, reason=closed_words(block[0]))
+    form.errors.append(
+        (
+            "",
+            _(
+                "We could not take this enrollment. Please check the link you used or "
+                "start again from the enrollment page."
+            ),
+        )
+    )
+    return render_form(request, instance, form, status=409, invite=token)
 
 
 def _initial(enrollment) -> dict:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
-from config.errors import ConflictError, InvalidTransitionError
+from config.errors import ConflictError
 from enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from enrollments.services._common import _consent_evidence_for, _lock
 from enrollments.services.enrollment import enrollment_create, enrollment_update
@@ -92,7 +92,7 @@ def enrollment_complete_invitation(
     saved with the ordinary update service, consent recorded, then evaluate and submit."""
     actor = customer_actor(enrollment.workspace)
     if enrollment.status not in (EnrollmentStatus.CANDIDATE, EnrollmentStatus.ELIGIBLE):
-        raise InvalidTransitionError(
+        raise ConflictError(
             f"This invitation was already used (the enrollment is {enrollment.status}).",
             details={"status": enrollment.status},
         )

@@ -109,3 +109,30 @@ def test_embed_origins_are_validated(api, make_instance):
     )
     assert response.status_code == 400
     assert "formConfig.embedOrigins[0]: Must be an https origin" in response.json()["message"]
+
+
+def test_an_excluded_program_is_a_reason_in_words(client, make_instance, page_instance):
+    client.post(url(page_instance), good_post())  # submitted in "Sunny Rewards"
+    other = make_instance(
+        name="Cool Rewards",
+        eligibility_criteria={"excludeProgramSlugs": [page_instance.program.slug]},
+    )
+    response = client.post(url(other), good_post())
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "cannot be combined with this one" in body
+    assert "excludeProgramSlugs" not in body
+
+
+def test_public_pages_run_a_constant_number_of_queries(
+    client, page_instance, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        client.get(url(page_instance))
+    client.post(url(page_instance), good_post())
+    from enrollments.models import Enrollment
+    from enrollments.tokens import status_token_make
+
+    token = status_token_make(enrollment_id=Enrollment.objects.get().pk).token
+    with django_assert_max_num_queries(3):
+        client.get(f"/enroll/status/{token}/")

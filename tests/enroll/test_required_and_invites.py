@@ -84,7 +84,8 @@ def test_invite_answers_202_and_emails_a_prefilled_link(api, page_instance, run_
     assert enrollment.consent["termsVersion"] == 1
     # Used once: the link now says so instead of creating another enrollment.
     again = client.post(f"/enroll/{page_instance.slug}/", good_post(invite=token))
-    assert again.status_code == 400
+    assert again.status_code == 409
+    assert "We could not take this enrollment." in again.content.decode()
     assert Enrollment.objects.count() == 1
 
 
