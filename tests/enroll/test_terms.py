@@ -89,3 +89,10 @@ def test_dashboard_door_sets_dashboard_source(member_client, page_instance):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Enrollment.objects.get(email="cy@example.com").source == "dashboard"
+
+
+def test_admin_shows_terms_versions_and_saves_through_the_service(admin_client, page_instance):
+    url = f"/admin/instances/programinstance/{page_instance.pk}/change/"
+    body = admin_client.get(url).content.decode()
+    assert "You agree to let us cycle your battery." in body
+    assert terms_sha256("You agree to let us cycle your battery.") in body
