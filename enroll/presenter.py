@@ -55,17 +55,22 @@ class Input:
     type: str = "text"
     autocomplete: str = ""
     value: str = ""
+    readonly: bool = False
     errors: list[str] = field(default_factory=list)
 
 
 class EnrollmentForm:
-    def __init__(self, instance, *, lang: str, data=None, initial: dict | None = None):
+    def __init__(
+        self, instance, *, lang: str, data=None, initial: dict | None = None, invited=None
+    ):
         self.instance = instance
         self.config = instance.form_config or {}
         self.fields = form_config_fields(self.config, lang)
         self.asked = {f.name for f in self.fields}
         self.data = data
         self.initial = initial or {}
+        # An invitation completes its own enrollment: the invited address is not editable.
+        self.invited_email = invited.email if invited is not None else None
         self.errors: list[tuple[str, str]] = []  # (input name, "Label: message")
         self.inputs: dict[str, Input] = {}
         self._build()
@@ -76,6 +81,8 @@ class EnrollmentForm:
         return _(default) if form_field.label == default else form_field.label
 
     def _value(self, name: str) -> str:
+        if name == "email" and self.invited_email:
+            return self.invited_email
         if self.data is not None:
             return (self.data.get(name) or "").strip()
         value = self.initial.get(name, "")
@@ -100,6 +107,7 @@ class EnrollmentForm:
                 type=INPUT_TYPES.get(form_field.name, "text"),
                 autocomplete=AUTOCOMPLETE.get(form_field.name, ""),
                 value=self._value(form_field.name),
+                readonly=form_field.name == "email" and bool(self.invited_email),
             )
 
     def sections(self) -> dict[str, list[Input]]:

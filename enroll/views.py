@@ -115,12 +115,12 @@ def enrollment_page(request, slug):
     lang = request.enroll_lang
     if request.method == "GET":
         initial = _initial(invited) if invited else {}
-        form = EnrollmentForm(instance, lang=lang, initial=initial)
+        form = EnrollmentForm(instance, lang=lang, initial=initial, invited=invited)
         return render_form(request, instance, form, invite=token)
     stop = _guard_post(request, instance)
     if stop:
         return stop
-    form = EnrollmentForm(instance, lang=lang, data=request.POST)
+    form = EnrollmentForm(instance, lang=lang, data=request.POST, invited=invited)
     if request.POST.get(HONEYPOT):
         # A bot: answer as if it worked, create nothing, teach it nothing.
         return _confirmation(request, instance)

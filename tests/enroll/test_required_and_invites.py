@@ -71,16 +71,20 @@ def test_invite_answers_202_and_emails_a_prefilled_link(api, page_instance, run_
     path = link.split("://", 1)[1].split("/", 1)[1]
     page = client.get("/" + path).content.decode()
     assert 'value="Al"' in page and 'value="al@example.com"' in page
+    assert (
+        'value="al@example.com" autocomplete="email" required aria-required="true" readonly' in page
+    )
 
     token = path.split("invite=")[1]
     done = client.post(
-        f"/enroll/{page_instance.slug}/", good_post(email="al@example.com", invite=token)
+        f"/enroll/{page_instance.slug}/", good_post(email="other@example.com", invite=token)
     )
     assert done.status_code == 200, done.content.decode()[:3000]
     assert Enrollment.objects.count() == 1
     enrollment.refresh_from_db()
     assert enrollment.status == "submitted"
     assert enrollment.phone == "555-0100"
+    assert enrollment.email == "al@example.com"  # the invited address stays
     assert enrollment.consent["termsVersion"] == 1
     # Used once: the link now says so instead of creating another enrollment.
     again = client.post(f"/enroll/{page_instance.slug}/", good_post(invite=token))
