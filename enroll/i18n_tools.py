@@ -19,6 +19,8 @@ SOURCES = (
     "templates/enroll/*.html",
     "templates/emails/enrollment_invitation.*",
     "templates/emails/enrollment_status_link.*",
+    "templates/emails/enrollment_status_customer.*",
+    "events/notifications.py",
     "enroll/*.py",
     "enrollments/emails.py",
 )
@@ -37,7 +39,7 @@ EXTRA_MESSAGES = (
     "Reference description",
 )
 _CALL = re.compile(
-    r"""\b(?:gettext|gettext_lazy|_)\(\s*((?:u?'(?:[^'\\]|\\.)*'|u?"(?:[^"\\]|\\.)*"\s*)+)"""
+    r"""\b(?:gettext|gettext_lazy|gettext_noop|_)\(\s*((?:u?'(?:[^'\\]|\\.)*'|u?"(?:[^"\\]|\\.)*"\s*)+)"""
 )
 
 

@@ -134,10 +134,12 @@ def enrollment_page(request, slug):
     try:
         if invited:
             result = enrollment_complete_invitation(
-                enrollment=invited, data=data, consent=_consent(request)
+                enrollment=invited, data=data, consent=_consent(request), language=lang
             )
         else:
-            result = enrollment_self_enroll(instance=instance, data=data, consent=_consent(request))
+            result = enrollment_self_enroll(
+                instance=instance, data=data, consent=_consent(request), language=lang
+            )
     except ConflictError as error:
         return _conflict_page(request, instance, form, error, token)
     except DomainError as error:

@@ -224,6 +224,9 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
     # Evidence of the customer's consent to the instance's terms:
     # {termsVersion, termsSha256, acceptedAt, ipAddress, userAgent}, or null.
     consent = models.JSONField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8, default="en", help_text="The customer's language for their emails (en, es)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Membership
 from events.models import Event, WebhookEndpoint
@@ -37,10 +39,10 @@ STAFF_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN, Membership.Role.OPE
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 CUSTOMER_SUBJECTS = {
-    "submitted": "We received your enrollment in {program}",
-    "approved": "You're enrolled in {program}",
-    "rejected": "Your enrollment in {program} was not approved",
-    "unenrolled": "You have been unenrolled from {program}",
+    "submitted": gettext_noop("We received your enrollment in {program}"),
+    "approved": gettext_noop("You're enrolled in {program}"),
+    "rejected": gettext_noop("Your enrollment in {program} was not approved"),
+    "unenrolled": gettext_noop("You have been unenrolled from {program}"),
 }
 
 
@@ -126,13 +128,15 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
     if switches["customer"] and status in CUSTOMER_NOTIFIED_STATUSES and email:
         from enrollments.emails import status_page_url  # the customer's signed status link
 
-        context["status_url"] = status_page_url(enrollment_id=enrollment.get("id", ""))
-        sent += _send(
-            to=[email],
-            subject=CUSTOMER_SUBJECTS[status].format(program=brand["name"]),
-            template="enrollment_status_customer",
-            context=context,
-        )
+        lang = enrollment.get("language") if enrollment.get("language") in ("en", "es") else "en"
+        context["status_url"] = status_page_url(enrollment_id=enrollment.get("id", ""), lang=lang)
+        with translation.override(lang):  # the customer's language (the enrollment page's)
+            sent += _send(
+                to=[email],
+                subject=gettext(CUSTOMER_SUBJECTS[status]).format(program=brand["name"]),
+                template="enrollment_status_customer",
+                context=context,
+            )
     if switches["staff"] and status in STAFF_NOTIFIED_STATUSES:
         recipients = _member_emails(event.workspace_id, STAFF_ROLES)
         name = " ".join(

@@ -196,6 +196,9 @@ class EnrollmentSerializer(serializers.Serializer):
         help_text="The door it came in through: api, form (the public page), dashboard, import.",
     )
     consent = ConsentSerializer(read_only=True, allow_null=True)
+    language = serializers.CharField(
+        read_only=True, help_text="The customer's language for their emails: en or es."
+    )
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
 
@@ -310,6 +313,11 @@ class EnrollmentCreateSerializer(EnrollmentWriteSerializer):
     enrollmentId = serializers.CharField(source="enrollment_id", required=False, max_length=25)
     programInstanceId = serializers.CharField(
         required=False, max_length=25, help_text="Optional here; must match the path."
+    )
+    language = serializers.ChoiceField(
+        choices=[("en", "English"), ("es", "Spanish")],
+        required=False,
+        help_text="The customer's language for their emails (default en).",
     )
     consent = ConsentInputSerializer(
         required=False,

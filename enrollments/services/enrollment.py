@@ -38,6 +38,7 @@ from enrollments.services._common import (
     enrollment_sync_terms,
 )
 from enrollments.services.people import _customer_for
+from instances.formconfig import LANGUAGES
 
 
 # --- enrollments: create ----------------------------------------------------------------------
@@ -180,9 +181,10 @@ def _refuse_excluded_programs(instance, customer: Customer) -> None:
 def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) -> Enrollment:
     """A new `candidate` enrollment of `instance` (which must belong to `workspace`).
 
-    `data["source"]` is the door (api, form, dashboard, import; default api) and
+    `data["source"]` is the door (api, form, dashboard, import; default api),
     `data["consent"]` ({accepted_at, ip_address, user_agent}) the customer's acceptance of the
-    instance's current terms, whose version and hash the server fills in.
+    instance's current terms, whose version and hash the server fills in, and
+    `data["language"]` (en, es) the language of the customer's emails.
 
     Refused: an instance that is not open (409 with the reason), a customer with an open
     enrollment in the instance (409), a customer enrolled in an excluded program (409), and
@@ -200,6 +202,12 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             details={"source": [f"Must be one of {', '.join(EnrollmentSource.values)}."]},
         )
     consent = _consent_evidence_for(instance, data.pop("consent", None))
+    language = data.pop("language", None) or "en"
+    if language not in LANGUAGES:
+        raise DomainValidationError(
+            f"language must be one of {', '.join(LANGUAGES)}.",
+            details={"language": [f"Must be one of {', '.join(LANGUAGES)}."]},
+        )
     block = instance.enrollment_block_reason()
     if block:
         raise ConflictError(block, details={"programInstanceId": instance.pk})
@@ -222,6 +230,7 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             identification_type=clean["identification_type"],
             source=source,
             consent=consent,
+            language=language,
             **fields,
         )
         try:

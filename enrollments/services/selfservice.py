@@ -21,6 +21,7 @@ from enrollments.services.lifecycle import (
     enrollment_require_form_fields,
     enrollment_transition,
 )
+from instances.formconfig import LANGUAGES
 
 SUBMIT_REASON = "Submitted by the customer on the enrollment page."
 UNENROLL_PREFIX = "Unenrolled by the customer on the status page: "
@@ -62,7 +63,9 @@ def _finish(enrollment: Enrollment, actor: Tenant) -> SelfEnrollment:
     return SelfEnrollment("pending", enrollment, enrollment.eligibility_reason, rules)
 
 
-def enrollment_self_enroll(*, instance, data: dict, consent: dict) -> SelfEnrollment:
+def enrollment_self_enroll(
+    *, instance, data: dict, consent: dict, language: str = "en"
+) -> SelfEnrollment:
     """Create (source form), evaluate and, when eligible, submit, in one transaction (a history
     row per step). An email with an open enrollment in this instance creates nothing: the
     outcome is `duplicate` and the caller emails that enrollment's status link."""
@@ -73,7 +76,7 @@ def enrollment_self_enroll(*, instance, data: dict, consent: dict) -> SelfEnroll
             enrollment = enrollment_create(
                 workspace=instance.workspace,
                 instance=instance,
-                data={**body, "consent": consent},
+                data={**body, "consent": consent, "language": language},
                 actor=actor,
             )
             return _finish(enrollment, actor)
@@ -86,7 +89,7 @@ def enrollment_self_enroll(*, instance, data: dict, consent: dict) -> SelfEnroll
 
 
 def enrollment_complete_invitation(
-    *, enrollment: Enrollment, data: dict, consent: dict
+    *, enrollment: Enrollment, data: dict, consent: dict, language: str = "en"
 ) -> SelfEnrollment:
     """The invited customer's answers complete THAT enrollment (no new one): their details are
     saved with the ordinary update service, consent recorded, then evaluate and submit."""
@@ -104,7 +107,8 @@ def enrollment_complete_invitation(
         enrollment = enrollment_update(enrollment=enrollment, data=changes, actor=actor)
         locked = _lock(enrollment)
         locked.consent = _consent_evidence_for(locked.program_instance, consent)
-        locked.save(update_fields=["consent", "updated_at"])
+        locked.language = language if language in LANGUAGES else "en"
+        locked.save(update_fields=["consent", "language", "updated_at"])
         return _finish(locked, actor)
 
 

@@ -101,3 +101,14 @@ def test_duplicate_creates_nothing_and_emails_link(client, page_instance, run_wo
     run_worker()
     (message,) = mail.outbox
     assert message.to == ["ana@example.com"] and "/enroll/status/" in message.body
+
+
+def test_spanish_customer_gets_spanish_emails(client, page_instance, run_worker):
+    client.post(url(page_instance) + "?lang=es", good_post())
+    enrollment = Enrollment.objects.get()
+    assert enrollment.language == "es"
+    run_worker()
+    (message,) = [m for m in mail.outbox if m.to == ["ana@example.com"]]
+    assert message.subject == "Recibimos su inscripción en Sunny Rewards"
+    assert "Hola, Ana:" in message.body and "en revisión" in message.body
+    assert "/enroll/status/" in message.body and "lang=es" in message.body
