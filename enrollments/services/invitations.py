@@ -54,7 +54,7 @@ def _send_later(enrollment: Enrollment) -> datetime:
     from enrollments import tasks
     from events.tasks import enqueue
 
-    enqueue(tasks.enrollment_invitation_email, enrollment.pk)
+    enqueue(tasks.enrollment_invitation_email, enrollment.pk, enrollment.language or "en")
     return timezone.now() + timedelta(days=settings.ENROLL_INVITE_DAYS)
 
 
