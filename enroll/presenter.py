@@ -72,6 +72,7 @@ class EnrollmentForm:
         # An invitation completes its own enrollment: the invited address is not editable.
         self.invited_email = invited.email if invited is not None else None
         self.errors: list[tuple[str, str]] = []  # (input name, "Label: message")
+        self.consent_error = False  # set by the view when the terms were not accepted
         self.inputs: dict[str, Input] = {}
         self._build()
 

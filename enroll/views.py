@@ -103,6 +103,10 @@ def enrollment_page(request, slug):
     instance = selectors.instance_get_public(slug=slug)
     if instance is None:
         return _not_found(request)
+    if request.method == "POST":
+        stop = _guard_post(request, instance)  # before the body is read
+        if stop:
+            return stop
     token = request.POST.get("invite") or request.GET.get("invite") or ""
     invited = (
         selectors.enrollment_by_invite_token(token=token, instance=instance) if token else None
@@ -117,9 +121,6 @@ def enrollment_page(request, slug):
         initial = _initial(invited) if invited else {}
         form = EnrollmentForm(instance, lang=lang, initial=initial, invited=invited)
         return render_form(request, instance, form, invite=token)
-    stop = _guard_post(request, instance)
-    if stop:
-        return stop
     form = EnrollmentForm(instance, lang=lang, data=request.POST, invited=invited)
     if request.POST.get(HONEYPOT):
         # A bot: answer as if it worked, create nothing, teach it nothing.
@@ -261,7 +262,9 @@ def status_page(request, token):
                 url = reverse("enroll:status", kwargs={"token": token})
                 return redirect(f"{url}?lang={request.enroll_lang}&left=1")
     history_rows = selectors.enrollment_public_history(enrollment=enrollment)
-    history = [(change.created_at, status_words(change.to_status)) for change in history_rows]
+    history = [(enrollment.created_at, status_words("candidate"))] + [
+        (change.created_at, status_words(change.to_status)) for change in history_rows
+    ]
     return _page(
         request,
         "enroll/status.html",
