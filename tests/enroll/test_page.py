@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from enrollments.models import Enrollment, EnrollmentStatusChange
-from tests.enroll.conftest import good_post
+from tests.enroll.conftest import FORM_CONFIG, good_post
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,29 @@ def test_spanish_customer_gets_spanish_emails(client, page_instance, run_worker)
     assert message.subject == "Recibimos su inscripción en Sunny Rewards"
     assert "Hola, Ana:" in message.body and "en revisión" in message.body
     assert "/enroll/status/" in message.body and "lang=es" in message.body
+
+
+def test_operator_texts_per_language_with_fallback(client, make_instance, api):
+    config = {
+        **FORM_CONFIG,
+        "translations": {
+            "es": {
+                "customTerms": "Usted acepta que ciclemos su batería.",
+                "fields": {"phone": {"label": "Celular"}},
+            }
+        },
+    }
+    instance = make_instance(form_config=config)
+    spanish = client.get(url(instance) + "?lang=es").content.decode()
+    assert "Celular" in spanish and "Mobile phone" not in spanish
+    assert "Usted acepta que ciclemos su batería." in spanish
+    assert "Sign up in two minutes." in spanish  # no Spanish intro: the default text
+    english = client.get(url(instance)).content.decode()
+    assert "Mobile phone" in english and "Celular" not in english
+    response = api.patch(
+        f"/api/v1/programInstances/{instance.pk}",
+        {"formConfig": {"translations": {"fr": {"introText": "Bonjour"}}}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Unknown language 'fr'" in response.json()["message"]
