@@ -23,6 +23,7 @@ from enrollments.services.lifecycle import (
 )
 from instances.formconfig import LANGUAGES
 
+CUSTOMER_ACTOR_LABEL = "customer (enrollment page)"
 SUBMIT_REASON = "Submitted by the customer on the enrollment page."
 UNENROLL_PREFIX = "Unenrolled by the customer on the status page: "
 
@@ -44,6 +45,7 @@ def customer_actor(workspace) -> Tenant:
     return Tenant(
         workspace=workspace,
         scopes=frozenset({scope_names.ENROLLMENTS_WRITE, scope_names.CUSTOMERS_WRITE}),
+        extra={"actor_label": CUSTOMER_ACTOR_LABEL},
     )
 
 

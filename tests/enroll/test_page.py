@@ -48,6 +48,12 @@ def test_post_creates_submitted_enrollment_with_consent(client, page_instance):
         )
     )
     assert steps == ["eligible", "submitted"]
+    labels = set(
+        EnrollmentStatusChange.objects.filter(enrollment=enrollment).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert labels == {"customer (enrollment page)"}
 
 
 def test_all_errors_at_once_in_words(client, page_instance):
