@@ -146,10 +146,11 @@ def enrollment_page(request, slug):
     except DomainError as error:
         form.add_domain_error(error)
         return render_form(request, instance, form, status=400, invite=token)
-    if result.outcome == "duplicate":
+    if result.outcome.startswith("duplicate"):
         _send_status_link(result.enrollment, lang)
+    if result.outcome == "duplicate":
         return _confirmation(request, instance)
-    if result.outcome == "ineligible":
+    if result.outcome in ("ineligible", "duplicate_ineligible"):
         words = ineligible_words(result.rules, result.reason)
         return _page(request, "enroll/ineligible.html", instance, reason=words)
     return _confirmation(request, instance)

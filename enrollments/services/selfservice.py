@@ -15,13 +15,19 @@ from accounts.tenancy import Tenant
 from config.errors import ConflictError
 from enrollments.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from enrollments.services._common import _consent_evidence_for, _lock
-from enrollments.services.enrollment import enrollment_create, enrollment_update
+from enrollments.services.enrollment import (
+    enrolled_program_slugs,
+    enrollment_create,
+    enrollment_update,
+)
 from enrollments.services.lifecycle import (
     enrollment_evaluate,
     enrollment_require_form_fields,
     enrollment_transition,
 )
+from instances.eligibility import evaluate
 from instances.formconfig import LANGUAGES
+from instances.selectors import eligibility_subject_build
 
 CUSTOMER_ACTOR_LABEL = "customer (enrollment page)"
 SUBMIT_REASON = "Submitted by the customer on the enrollment page."
@@ -31,10 +37,11 @@ UNENROLL_PREFIX = "Unenrolled by the customer on the status page: "
 @dataclass(frozen=True)
 class SelfEnrollment:
     """What the page tells the customer: `outcome` is submitted, ineligible, pending (eligible
-    but left for staff, or criteria for people) or duplicate (an open enrollment exists: a
-    status link was emailed). `rules` are the evaluation's rule results (for plain words)."""
+    but left for staff) or duplicate / duplicate_ineligible (an open enrollment exists; the
+    caller emails its status link and shows what these answers would get, so a known address
+    cannot be told apart). `rules` are the evaluation's rule results (for plain words)."""
 
-    outcome: str
+    outcome: str  # submitted, ineligible, pending, duplicate, duplicate_ineligible
     enrollment: Enrollment | None
     reason: str = ""
     rules: tuple = ()
@@ -87,7 +94,32 @@ def enrollment_self_enroll(
         if not existing_id:
             raise
         existing = Enrollment.objects.for_workspace(instance.workspace).get(pk=existing_id)
-        return SelfEnrollment("duplicate", existing)
+        verdict = _dry_run(instance, data, existing)
+        return SelfEnrollment(
+            "duplicate" if verdict.eligible else "duplicate_ineligible",
+            existing,
+            verdict.reason,
+            tuple(verdict.rules),
+        )
+
+
+def _dry_run(instance, data: dict, existing: Enrollment):
+    """What the answers would get (the instance's rules, writing nothing), so the page answers
+    a known address exactly as it would answer a new one: the same confirmation or the same
+    reason. (The API's eligibility dry run uses the same two functions.)"""
+    address = data.get("address") or {}
+    subject = eligibility_subject_build(
+        state=address.get("state", ""),
+        postal_code=address.get("postal_code", ""),
+        device_type=data.get("device_type", ""),
+        manufacturers=data.get("manufacturer_slugs") or (),
+        capacity=data.get("device_capacity"),
+        reference_id=data.get("reference_id", ""),
+        enrolled_program_slugs=enrolled_program_slugs(
+            customer=existing.customer_id, exclude_pk=existing.pk
+        ),
+    )
+    return evaluate(criteria=instance.eligibility_criteria, subject=subject)
 
 
 def enrollment_complete_invitation(

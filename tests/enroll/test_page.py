@@ -100,7 +100,7 @@ def test_duplicate_creates_nothing_and_emails_link(client, page_instance, run_wo
     assert "/enroll/status/" in confirmation.body  # the submitted email carries the link
     mail.outbox.clear()
 
-    again = client.post(url(page_instance), good_post(firstName="Someone", state="TX"))
+    again = client.post(url(page_instance), good_post(firstName="Someone"))
     assert Enrollment.objects.count() == 1
     # The same page as a new enrollment: it never tells whether the address is known.
     assert strip_csrf(again) == strip_csrf(new)
@@ -144,3 +144,12 @@ def test_operator_texts_per_language_with_fallback(client, make_instance, api):
     )
     assert response.status_code == 400
     assert "Unknown language 'fr'" in response.json()["message"]
+
+
+def test_a_known_address_gets_the_answer_a_new_one_would(client, page_instance, run_worker):
+    client.post(url(page_instance), good_post())  # ana@example.com is now submitted
+    known = client.post(url(page_instance), good_post(state="TX"))
+    new = client.post(url(page_instance), good_post(email="new@example.com", state="TX"))
+    assert strip_csrf(known) == strip_csrf(new)
+    assert "This program is not offered in your state." in known.content.decode()
+    assert Enrollment.objects.filter(email="ana@example.com").get().status == "submitted"
