@@ -34,7 +34,7 @@ class Tenant:
             return f"api key {self.api_key.name} ({self.api_key.prefix})"
         if self.user is not None:
             return f"user {self.user.get_username()}"
-        return "system"
+        return self.extra.get("actor_label") or "system"  # e.g. the customer's own door
 
 
 def tenant_for_api_key(api_key: ApiKey) -> Tenant:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "events",
     "dashboard",
     "audit",
+    "enroll",
 ]
 
 MIDDLEWARE = [
@@ -430,3 +431,14 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "60"))
 READYZ_MAX_QUEUE_LAG_SECONDS = int(os.environ.get("READYZ_MAX_QUEUE_LAG_SECONDS", "300"))
 IMPORTS_METRIC_MODEL = os.environ.get("IMPORTS_METRIC_MODEL", "")
+
+# --- Public enrollment page (enroll/) ------------------------------------------------------
+# POSTs per client IP and minute on the public pages (the form, "send me my link"); over it: 429.
+ENROLL_RATE_LIMIT_PER_MINUTE = int(os.environ.get("ENROLL_RATE_LIMIT_PER_MINUTE", "10"))
+# How long the customers' signed links work: the status page and invitations.
+ENROLL_STATUS_DAYS = int(os.environ.get("ENROLL_STATUS_DAYS", "30"))
+ENROLL_INVITE_DAYS = int(os.environ.get("ENROLL_INVITE_DAYS", "14"))
+# Largest accepted body of a public form POST, in bytes (larger: 413).
+ENROLL_MAX_BODY_BYTES = int(os.environ.get("ENROLL_MAX_BODY_BYTES", "32768"))
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    path("", include("enroll.urls")),
     path("", include("dashboard.urls")),
     # Any other path under /api/ (including ones with newlines or other control characters,
     # which `.` does not match) is the API's JSON 404, under DEBUG too.

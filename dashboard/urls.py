@@ -62,6 +62,16 @@ urlpatterns = [
         name="enrollment-edit",
     ),
     path(
+        "enrollments/<str:pk>/invite/",
+        enrollments.EnrollmentInviteView.as_view(),
+        name="enrollment-invite",
+    ),
+    path(
+        "instances/<str:pk>/preview/",
+        instances.InstancePreviewView.as_view(),
+        name="instance-preview",
+    ),
+    path(
         "enrollments/<str:pk>/transition/",
         enrollments.EnrollmentTransitionView.as_view(),
         name="enrollment-transition",

@@ -163,7 +163,7 @@ class EnrollmentAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status", "identification_type", "created_at"]
+    list_filter = ["status", "source", "identification_type", "created_at"]
     search_fields = ["first_name", "last_name", "email", "reference_id", "serial_number", "=id"]
     list_select_related = ["program_instance"]
     show_full_result_count = False

@@ -43,6 +43,15 @@ __all__ = [
 ]
 
 
+class EnrollmentSource(models.TextChoices):
+    """Which door an enrollment came in through (set by that door, never by the caller)."""
+
+    API = "api", "API"
+    FORM = "form", "Enrollment page"
+    DASHBOARD = "dashboard", "Dashboard"
+    IMPORT = "import", "Import"
+
+
 class IdentificationType(models.TextChoices):
     CUSTOMER_INFO = "customerInfo", "Customer info"
     CUSTOMER_ID = "customerId", "Existing customer"
@@ -216,6 +225,15 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
     )
     enrollment_start_date = models.DateTimeField(null=True, blank=True)
     exit_reason = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=16, choices=EnrollmentSource.choices, default=EnrollmentSource.API
+    )
+    # Evidence of the customer's consent to the instance's terms:
+    # {termsVersion, termsSha256, acceptedAt, ipAddress, userAgent}, or null.
+    consent = models.JSONField(null=True, blank=True)
+    language = models.CharField(
+        max_length=8, default="en", help_text="The customer's language for their emails (en, es)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     idempotency_key = models.CharField(

@@ -12,7 +12,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import serializers
 
 from config.api.serializers import ApiSerializer, PrecomputedFieldsMixin
-from enrollments.models import Enrollment, EnrollmentStatus, IdentificationType
+from enrollments.models import (
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    IdentificationType,
+)
 
 
 def _text(max_length: int, **kwargs):
@@ -34,6 +39,19 @@ class EligibilitySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=EnrollmentStatus.choices, read_only=True)
     reason = serializers.CharField(source="eligibility_reason", read_only=True)
     programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
+
+
+class ConsentSerializer(serializers.Serializer):
+    """Evidence that the customer accepted the instance's terms (null: none recorded)."""
+
+    termsVersion = serializers.IntegerField(allow_null=True, read_only=True)
+    termsSha256 = serializers.CharField(allow_null=True, read_only=True)
+    acceptedAt = serializers.DateTimeField(read_only=True)
+    ipAddress = serializers.IPAddressField(allow_null=True, read_only=True)
+    userAgent = serializers.CharField(allow_null=True, read_only=True)
+
+    def to_representation(self, instance):
+        return dict(instance) if instance else None
 
 
 class EnrollmentSerializer(PrecomputedFieldsMixin, serializers.Serializer):
@@ -89,6 +107,15 @@ class EnrollmentSerializer(PrecomputedFieldsMixin, serializers.Serializer):
             "Statuses reachable now by the lifecycle's rules (not filtered by the caller's "
             "scopes: approved/rejected also need enrollments:review)."
         ),
+    )
+    source = serializers.ChoiceField(
+        choices=EnrollmentSource.choices,
+        read_only=True,
+        help_text="The door it came in through: api, form (the public page), dashboard, import.",
+    )
+    consent = ConsentSerializer(read_only=True, allow_null=True)
+    language = serializers.CharField(
+        read_only=True, help_text="The customer's language for their emails: en or es."
     )
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)

@@ -19,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Membership
 from config.metrics import emails_sent
@@ -154,15 +156,21 @@ def enrollment_status_notifications_send(*, event_id: str) -> int:
     sent = 0
     email = enrollment.get("email")
     if switches["customer"] and row.notify_customer and email:
-        sent += _send(
-            to=[email],
-            subject=row.customer_subject.format(program=brand["name"]),
-            template=row.customer_template,
-            context=context,
-            workspace_id=event.workspace_id,
-            reason=f"event:{event.pk}",
-            kind="customer",
-        )
+        from enrollments.emails import status_page_url  # the customer's signed status link
+
+        lang = enrollment.get("language") if enrollment.get("language") in ("en", "es") else "en"
+        context["status_url"] = status_page_url(enrollment_id=enrollment.get("id", ""), lang=lang)
+        with translation.override(lang):  # the customer's language (the enrollment page's)
+            sent += _send(
+                to=[email],
+                # The table's subject, translated (locale/es has every subject of the table).
+                subject=gettext(row.customer_subject).format(program=brand["name"]),
+                template=row.customer_template,
+                context=context,
+                workspace_id=event.workspace_id,
+                reason=f"event:{event.pk}",
+                kind="customer",
+            )
     if switches["staff"] and row.notify_staff:
         recipients = _member_emails(event.workspace_id, STAFF_ROLES)
         name = " ".join(

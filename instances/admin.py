@@ -4,6 +4,7 @@ instances.services, so events, criteria versions and the archived read-only rule
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
 
 from accounts.admin_mixins import WorkspaceScopedAdminMixin
 from config.errors import DomainError
@@ -90,6 +91,20 @@ class ProgramInstanceAdminForm(forms.ModelForm):
 @admin.register(ProgramInstance)
 class ProgramInstanceAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     form = ProgramInstanceAdminForm
+
+    @admin.display(description="Terms versions")
+    def terms_history(self, obj):
+        """Every version of the terms, kept forever (written by the instance service only)."""
+        rows = obj.terms_versions.order_by("-version") if obj and obj.pk else []
+        return (
+            format_html_join(
+                "",
+                "<p><strong>v{}</strong> {} <code>sha256 {}</code><br>{}</p>",
+                ((t.version, t.created_at, t.sha256, t.text) for t in rows),
+            )
+            or "—"
+        )
+
     list_display = [
         "name",
         "slug",
@@ -117,12 +132,30 @@ class ProgramInstanceAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return EDITABLE
-        return [*EDITABLE, "status", "criteria_version", "id", "created_at", "updated_at"]
+        return [
+            *EDITABLE,
+            "status",
+            "criteria_version",
+            "terms_version",
+            "terms_history",
+            "id",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        base = ["status", "criteria_version", "id", "created_at", "updated_at", "program"]
+        base = [
+            "status",
+            "criteria_version",
+            "terms_version",
+            "terms_history",
+            "id",
+            "created_at",
+            "updated_at",
+            "program",
+        ]
         if obj.is_read_only:
             # Archived instances are read-only; restore one with the activate action.
             return list(dict.fromkeys([*EDITABLE, *base]))

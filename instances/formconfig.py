@@ -37,13 +37,31 @@ OPTIONAL_FIELDS = (
     "referenceDescription",
 )
 FORM_FIELDS = (*ALWAYS_ASKED, *OPTIONAL_FIELDS)
-TOP_LEVEL_KEYS = ("fields", "brandColor", "introText", "successMessage", "notifications")
+TOP_LEVEL_KEYS = (
+    "fields",
+    "brandColor",
+    "introText",
+    "successMessage",
+    "notifications",
+    "embedOrigins",
+    "translations",
+)
+# Languages of the public page; operator texts may be given per language in `translations`.
+LANGUAGES = ("en", "es")
+TRANSLATION_KEYS = ("introText", "successMessage", "customTerms", "fields")
+ORIGIN_RE = re.compile(r"^https://[a-z0-9.-]+(?::\d{1,5})?$")
 FIELD_KEYS = ("name", "required", "label", "helpText")
 NOTIFICATION_KEYS = ("customer", "staff")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOTIFICATION_DEFAULTS = {"customer": True, "staff": True}
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-LIMITS = {"label": 120, "helpText": 500, "introText": 2000, "successMessage": 2000}
+LIMITS = {
+    "label": 120,
+    "helpText": 500,
+    "introText": 2000,
+    "successMessage": 2000,
+    "customTerms": 20000,
+}
 
 # The OpenAPI description of the object (used by the serializer field's extend_schema_field).
 FORM_CONFIG_SCHEMA: dict[str, Any] = {
@@ -69,6 +87,33 @@ FORM_CONFIG_SCHEMA: dict[str, Any] = {
         "brandColor": {"type": "string", "pattern": COLOR_RE.pattern, "example": "#0b6bcb"},
         "introText": {"type": "string", "maxLength": LIMITS["introText"]},
         "successMessage": {"type": "string", "maxLength": LIMITS["successMessage"]},
+        "embedOrigins": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {"type": "string", "pattern": ORIGIN_RE.pattern},
+            "description": "https origins whose pages may show the public enrollment page in an "
+            "iframe (CSP frame-ancestors). Empty or absent: it cannot be framed.",
+        },
+        "translations": {
+            "type": "object",
+            "description": "Operator texts per language (" + ", ".join(LANGUAGES) + "): "
+            "introText, successMessage, customTerms and fields {name: {label, helpText}}. "
+            "Missing texts fall back to the default ones.",
+            "additionalProperties": False,
+            "properties": {
+                lang: {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "introText": {"type": "string"},
+                        "successMessage": {"type": "string"},
+                        "customTerms": {"type": "string"},
+                        "fields": {"type": "object"},
+                    },
+                }
+                for lang in LANGUAGES
+            },
+        },
         "notifications": {
             "type": "object",
             "additionalProperties": False,
@@ -87,6 +132,8 @@ FORM_CONFIG_SCHEMA: dict[str, Any] = {
         },
     },
     "example": {
+        "embedOrigins": ["https://www.example-utility.com"],
+        "translations": {"es": {"introText": "Inscríbase en dos minutos."}},
         "fields": [
             {"name": "phone", "required": True, "label": "Mobile phone"},
             {"name": "deviceCapacity", "helpText": "In kWh, as on your installer's invoice."},
@@ -109,6 +156,49 @@ def _text(path: str, value: Any, limit: int) -> str:
     if len(value) > limit:
         raise _fail(path, f"At most {limit} characters.")
     return value
+
+
+def _validate_origins(origins: Any) -> None:
+    path = "formConfig.embedOrigins"
+    if not isinstance(origins, list) or len(origins) > 20:
+        raise _fail(path, "Must be a list of at most 20 https origins.")
+    for index, origin in enumerate(origins):
+        if not isinstance(origin, str) or not ORIGIN_RE.match(origin):
+            raise _fail(
+                f"{path}[{index}]",
+                "Must be an https origin such as https://www.example.com (no path, lower case).",
+            )
+
+
+def _validate_translations(translations: Any) -> None:
+    path = "formConfig.translations"
+    if not isinstance(translations, dict):
+        raise _fail(path, "Must be an object keyed by language: " + ", ".join(LANGUAGES) + ".")
+    for lang, texts in translations.items():
+        if lang not in LANGUAGES:
+            raise _fail(path, f"Unknown language {lang!r}. Supported: {', '.join(LANGUAGES)}.")
+        if not isinstance(texts, dict):
+            raise _fail(f"{path}.{lang}", "Must be an object.")
+        extra = sorted(set(texts) - set(TRANSLATION_KEYS))
+        if extra:
+            raise _fail(
+                f"{path}.{lang}",
+                f"Unknown key(s): {', '.join(extra)}. Supported: {', '.join(TRANSLATION_KEYS)}.",
+            )
+        for key in ("introText", "successMessage", "customTerms"):
+            if key in texts:
+                _text(f"{path}.{lang}.{key}", texts[key], LIMITS[key])
+        fields = texts.get("fields", {})
+        if not isinstance(fields, dict):
+            raise _fail(f"{path}.{lang}.fields", "Must be {name: {label, helpText}}.")
+        for name, item in fields.items():
+            where = f"{path}.{lang}.fields.{name}"
+            if name not in FORM_FIELDS:
+                raise _fail(where, f"Unknown form field. Supported: {', '.join(FORM_FIELDS)}.")
+            if not isinstance(item, dict) or set(item) - {"label", "helpText"}:
+                raise _fail(where, "Must be an object with label and/or helpText.")
+            for key, text in item.items():
+                _text(f"{where}.{key}", text, LIMITS[key])
 
 
 def form_config_validate(value: Any) -> dict:
@@ -161,6 +251,10 @@ def form_config_validate(value: Any) -> dict:
     for key in ("introText", "successMessage"):
         if key in value:
             _text(f"formConfig.{key}", value[key], LIMITS[key])
+    if "embedOrigins" in value:
+        _validate_origins(value["embedOrigins"])
+    if "translations" in value:
+        _validate_translations(value["translations"])
     if "notifications" in value:
         notifications = value["notifications"]
         if not isinstance(notifications, dict):
@@ -200,14 +294,16 @@ _DEFAULT_LABELS = {
 }
 
 
-def form_config_fields(config: dict | None) -> list[FormField]:
-    """The fields the enrollment form shows, in order: the always-asked three first."""
+def form_config_fields(config: dict | None, lang: str | None = None) -> list[FormField]:
+    """The fields the enrollment form shows, in order: the always-asked three first. With a
+    `lang`, labels and help texts come from `translations.{lang}.fields` where given."""
     config = config or {}
     given = {item["name"]: item for item in config.get("fields", [])}
+    translated = form_config_translation(config, lang).get("fields") or {}
     names = [*ALWAYS_ASKED, *(n for n in given if n not in ALWAYS_ASKED)]
     result = []
     for name in names:
-        item = given.get(name, {})
+        item = {**given.get(name, {}), **translated.get(name, {})}
         result.append(
             FormField(
                 name=name,
@@ -219,7 +315,50 @@ def form_config_fields(config: dict | None) -> list[FormField]:
     return result
 
 
+def form_config_translation(config: dict | None, lang: str | None) -> dict:
+    """The operator texts given for `lang` (empty when none)."""
+    translations = (config or {}).get("translations") or {}
+    return translations.get(lang) or {} if lang else {}
+
+
+def form_config_text(config: dict | None, key: str, lang: str | None, default: str = "") -> str:
+    """An operator text (introText, successMessage, customTerms) in `lang`, falling back to the
+    default-language text."""
+    text = form_config_translation(config, lang).get(key)
+    return text if text else ((config or {}).get(key) or default)
+
+
 def form_config_notifications(config: dict | None) -> dict[str, bool]:
     """`{customer: bool, staff: bool}` with the defaults filled in."""
     given = (config or {}).get("notifications") or {}
     return {key: bool(given.get(key, default)) for key, default in NOTIFICATION_DEFAULTS.items()}
+
+
+# The enrollment attributes behind each optional form field (address: the lines a postal
+# address cannot do without).
+FIELD_ATTRIBUTES = {
+    "firstName": ("first_name",),
+    "lastName": ("last_name",),
+    "email": ("email",),
+    "phone": ("phone",),
+    "address": ("street_one", "city", "state", "postal_code"),
+    "deviceType": ("device_type",),
+    "manufacturerSlugs": ("manufacturer_slugs",),
+    "deviceCapacity": ("device_capacity",),
+    "serialNumber": ("serial_number",),
+    "referenceId": ("reference_id",),
+    "referenceDescription": ("reference_description",),
+}
+
+
+def form_config_missing_fields(config: dict | None, record) -> list[FormField]:
+    """The fields `config` marks required that `record` (an enrollment) lacks, in form order.
+    An instance without a form config requires only what every enrollment has anyway."""
+    missing = []
+    for field in form_config_fields(config):
+        if not field.required:
+            continue
+        values = [getattr(record, attr, None) for attr in FIELD_ATTRIBUTES[field.name]]
+        if any(value in (None, "", [], {}) for value in values):
+            missing.append(field)
+    return missing

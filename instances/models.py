@@ -33,6 +33,11 @@ class ProgramInstance(FSMModelMixin, VersionedModel):
         default=1, help_text="Bumped whenever eligibility_criteria changes."
     )
     custom_terms = models.TextField(blank=True)
+    terms_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Current version of custom_terms (TermsVersion); null: none.",
+    )
     form_config = models.JSONField(default=dict, blank=True)
     start_date = models.DateTimeField(null=True, blank=True)
     end_date = models.DateTimeField(null=True, blank=True)
@@ -91,15 +96,57 @@ class ProgramInstance(FSMModelMixin, VersionedModel):
 
         Checks the parent program (active, not ended), then the instance's status and dates.
         Callers should have `program` loaded (select_related) to avoid a query."""
+        block = self.enrollment_block(now)
+        return block[1] if block else None
+
+    def enrollment_block(self, now=None) -> tuple[str, str] | None:
+        """`(code, message)` of `enrollment_block_reason`: the code (program_inactive,
+        program_ended, instance_inactive, instance_archived, not_started, ended) lets the public
+        page say why in the customer's language, from this one rule."""
         now = now or timezone.now()
         if not self.program.active:
-            return f"The program {self.program.name} is not accepting enrollments."
+            return (
+                "program_inactive",
+                f"The program {self.program.name} is not accepting enrollments.",
+            )
         if self.program.end_time and now > self.program.end_time:
-            return f"The program {self.program.name} ended on {self.program.end_time:%Y-%m-%d}."
+            return (
+                "program_ended",
+                f"The program {self.program.name} ended on {self.program.end_time:%Y-%m-%d}.",
+            )
         if self.status != self.Status.ACTIVE:
-            return f"The program instance is {self.status}; enrollments need an active instance."
+            return (
+                f"instance_{self.status}",
+                f"The program instance is {self.status}; enrollments need an active instance.",
+            )
         if self.start_date and now < self.start_date:
-            return f"The program instance opens on {self.start_date:%Y-%m-%d}."
+            return "not_started", f"The program instance opens on {self.start_date:%Y-%m-%d}."
         if self.end_date and now > self.end_date:
-            return f"The program instance closed on {self.end_date:%Y-%m-%d}."
+            return "ended", f"The program instance closed on {self.end_date:%Y-%m-%d}."
         return None
+
+
+class TermsVersion(models.Model):
+    """One version of an instance's `customTerms`, kept forever: a customer's consent names the
+    version and its SHA-256, so what they accepted can be shown years later even after the
+    operator rewrote the terms. Written only by `instances.services` when the text changes."""
+
+    id = CuidField()
+    program_instance = models.ForeignKey(
+        ProgramInstance, on_delete=models.CASCADE, related_name="terms_versions"
+    )
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program_instance", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program_instance", "version"], name="terms_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_instance_id} terms v{self.version}"

@@ -18,6 +18,7 @@ from config.fields import DateOrDateTimeField
 from instances.eligibility import RULE_KEYS, validate_criteria
 from instances.formconfig import FORM_CONFIG_SCHEMA, form_config_validate
 from instances.models import ProgramInstance
+from instances.public import enrollment_page_url
 from programs.payloads import ProgramRefSerializer
 
 # The spec names three fields two ways; both are accepted and both returned.
@@ -163,6 +164,16 @@ class ProgramInstanceSerializer(ApiSerializer):
         allow_null=True,
         help_text="Alias of `customTerms`.",
     )
+    termsVersion = serializers.IntegerField(
+        source="terms_version",
+        read_only=True,
+        allow_null=True,
+        help_text="Current version of customTerms (each change of the text adds one; null: "
+        "no terms). GET /programInstances/{instanceId}/terms lists them all.",
+    )
+    enrollmentUrl = serializers.SerializerMethodField(
+        help_text="Absolute URL of the public enrollment page (SITE_URL + /enroll/{slug}/)."
+    )
     formConfig = FormConfigField(source="form_config", required=False)
     startDate = DateOrDateTimeField(source="start_date", required=False, allow_null=True)
     endDate = DateOrDateTimeField(
@@ -190,6 +201,9 @@ class ProgramInstanceSerializer(ApiSerializer):
     )
     createdAt = serializers.DateTimeField(source="created_at", read_only=True)
     updatedAt = serializers.DateTimeField(source="updated_at", read_only=True)
+
+    def get_enrollmentUrl(self, instance) -> str:
+        return enrollment_page_url(instance=instance)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -29,6 +29,7 @@ from instances.eligibility import validate_criteria
 from instances.formconfig import form_config_validate
 from instances.models import ProgramInstance
 from instances.payloads import instance_payload
+from instances.terms import terms_version_record
 from programs.models import Program
 
 EDITABLE_FIELDS = (
@@ -186,6 +187,9 @@ def instance_create(
         wanted=wanted_slug,
         fallback="instance",
     )
+    if instance.custom_terms:
+        terms_version_record(instance=instance)
+        instance.save(update_fields=["terms_version"])
     _record(instance, "programInstance.created", actor=actor)
     audit_object(instance, actor=actor, action="programInstance.created", fields=AUDITED_FIELDS)
     return instance
@@ -233,6 +237,8 @@ def instance_update(
         setattr(instance, key, value)
     if criteria_changed:
         instance.criteria_version = F("criteria_version") + 1
+    if "custom_terms" in changes:
+        terms_version_record(instance=instance)
     instance.save()
     if criteria_changed:
         instance.refresh_from_db(fields=["criteria_version"])

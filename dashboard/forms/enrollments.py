@@ -74,10 +74,16 @@ class TransitionForm(DashboardForm):
 EVALUATE = ("evaluate", "Evaluate eligibility")
 
 
+INVITE = ("invite", "Invite to finish on the enrollment page")
+
+
 def bulk_action_choices(tenant) -> list[tuple[str, str]]:
-    """Evaluation (enrollments:write) and the table's bulk moves this member may make."""
-    choices = [EVALUATE] if tenant.has_scope(EVALUATE_SCOPE) else []
-    return choices + [(row.target, row.label) for row in bulk_moves(tenant.scopes)]
+    """Evaluation and invitations (enrollments:write), and the table's bulk moves this member
+    may make."""
+    writer = tenant.has_scope(EVALUATE_SCOPE)
+    choices = [EVALUATE] if writer else []
+    moves = [(row.target, row.label) for row in bulk_moves(tenant.scopes)]
+    return choices + moves + ([INVITE] if writer else [])
 
 
 class BulkActionForm(DashboardForm):

@@ -272,6 +272,12 @@ class FormConfigForm(DashboardForm):
         max_length=LIMITS["successMessage"],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    embed_origins = forms.CharField(
+        label="Websites that may embed the enrollment page",
+        required=False,
+        help_text="One https address per line, e.g. https://www.example-utility.com",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     # Initial values are the service's defaults (instances.formconfig), not a copy of them.
     notify_customer = forms.BooleanField(
         label="Email the customer on status changes",
@@ -295,6 +301,7 @@ class FormConfigForm(DashboardForm):
             "success_message": config.get("successMessage", ""),
             "notify_customer": notifications["customer"],
             "notify_staff": notifications["staff"],
+            "embed_origins": "\n".join(config.get("embedOrigins") or []),
         }
 
     def form_config(self, fields: list[dict]) -> dict:
@@ -312,6 +319,9 @@ class FormConfigForm(DashboardForm):
             "customer": bool(data.get("notify_customer")),
             "staff": bool(data.get("notify_staff")),
         }
+        origins = [line.strip() for line in (data.get("embed_origins") or "").splitlines()]
+        if any(origins):
+            config["embedOrigins"] = [o for o in origins if o]
         return config
 
 

@@ -42,6 +42,11 @@ from enrollments.services import (
     enrollment_transition_request_check,
     enrollment_update,
 )
+from enrollments.services.invitations import (
+    INVITABLE_STATUSES,
+    enrollment_invite,
+    enrollment_invite_many,
+)
 from enrollments.transitions import allowed_moves, transition_to
 from instances.models import ProgramInstance
 
@@ -157,6 +162,8 @@ class EnrollmentBulkView(EnrollmentQueryMixin, TemplateView):
         try:
             if action == "evaluate":
                 results = enrollment_bulk_evaluate(enrollments=enrollments, actor=self.tenant)
+            elif action == "invite":
+                results = enrollment_invite_many(enrollments=enrollments, actor=self.tenant)
             else:
                 results = enrollment_bulk_transition(
                     enrollments=enrollments,
@@ -212,6 +219,9 @@ class EnrollmentDetailView(EnrollmentQueryMixin, TemplateView):
                 enrollment.status == EnrollmentStatus.CANDIDATE
                 or EnrollmentStatus.CANDIDATE in enrollment.allowed_transitions
             ),
+            can_invite=self.can(scope_names.ENROLLMENTS_WRITE)
+            and enrollment.status in INVITABLE_STATUSES
+            and not enrollment.program_instance.is_read_only,
             timeline=self.timeline(enrollment),
             **eligibility_context(enrollment, can_write=self.can(scope_names.ENROLLMENTS_WRITE)),
         )
@@ -328,7 +338,11 @@ class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
         instance = self.get_instance()
         form = EnrollmentCreateForm(request.POST)
         if form.is_valid():
-            data = {"identification_type": "customerInfo", **form.service_data()}
+            data = {
+                "identification_type": "customerInfo",
+                "source": "dashboard",
+                **form.service_data(),
+            }
             try:
                 enrollment = enrollment_create(
                     workspace=self.workspace, instance=instance, data=data, actor=self.tenant
@@ -341,3 +355,24 @@ class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(instance=instance, form=form), status=400
         )
+
+
+class EnrollmentInviteView(EnrollmentDetailView):
+    """POST: email the customer a signed link to finish this enrollment on the public page."""
+
+    write_scope = scope_names.ENROLLMENTS_WRITE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        enrollment = self.get_enrollment()
+        try:
+            invitation = enrollment_invite(enrollment=enrollment, actor=self.tenant)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.sent_to}; the link works until "
+                f"{invitation.expires_at:%Y-%m-%d}.",
+            )
+        return redirect("dashboard:enrollment-detail", pk=enrollment.pk)

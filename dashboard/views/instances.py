@@ -9,7 +9,7 @@ service's errors back next to the fields they name.
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from accounts import scopes as scope_names
 from config.errors import DomainError
@@ -28,6 +28,7 @@ from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
+from instances.public import enrollment_page_url
 from instances.services import (
     instance_create,
     instance_delete,
@@ -93,6 +94,7 @@ class InstanceDetailView(InstanceMixin, TemplateView):
             form_fields=form_config_fields(instance.form_config),
             form_settings=FormConfigForm.initial_from(instance.form_config),
             block_reason=instance.enrollment_block_reason(timezone.now()),
+            public_url=enrollment_page_url(instance=instance),
             stats=list(counts.items()),
             total_enrollments=sum(counts.values()),
             status_actions=[
@@ -170,6 +172,12 @@ class InstanceEditorMixin(InstanceMixin):
         }
         data["eligibility_criteria"] = forms["rules"].criteria()
         data["form_config"] = forms["settings"].form_config(forms["fields"].form_fields())
+        if self.kwargs.get("pk"):
+            # Texts this form does not edit (per-language translations, set through the API)
+            # are kept, not dropped by a save from the dashboard.
+            existing = self.get_instance().form_config or {}
+            if existing.get("translations"):
+                data["form_config"]["translations"] = existing["translations"]
         return data
 
     def route_error(self, forms, error: DomainError) -> None:
@@ -300,3 +308,15 @@ class InstanceStatusView(InstanceMixin, TemplateView):
                 if not request.POST.get("undo"):
                     request.session[UNDO_KEY] = {"instance": instance.pk, "status": previous}
         return redirect("dashboard:instance-detail", pk=instance.pk)
+
+
+class InstancePreviewView(InstanceMixin, View):
+    """The public enrollment page as customers will see it, even while the instance is not
+    taking enrollments (with a banner saying so); its submit button is disabled."""
+
+    read_scope = scope_names.INSTANCES_READ
+
+    def get(self, request, pk):
+        from enroll.views import preview_page
+
+        return preview_page(request, self.get_instance())

@@ -10,7 +10,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.serializers import ApiModelSerializer, ApiSerializer
-from enrollments.models import Customer, EnrollmentStatus, IdentificationType, Lead
+from enrollments.models import (
+    Customer,
+    EnrollmentStatus,
+    IdentificationType,
+    Lead,
+)
 
 # The public shape of an enrollment is the domain's (enrollments.payloads): the API renders it,
 # events and emails carry it. Re-exported here under the names the API has always used.
@@ -99,6 +104,16 @@ class LeadSerializer(ApiModelSerializer):
 
 
 # --- enrollments: responses (EnrollmentSerializer: see enrollments.payloads) -------------------
+class ConsentInputSerializer(ApiSerializer):
+    """What a caller may say about consent; the server adds the terms version and hash."""
+
+    acceptedAt = serializers.DateTimeField(source="accepted_at", required=False)
+    ipAddress = serializers.IPAddressField(source="ip_address", required=False, allow_null=True)
+    userAgent = serializers.CharField(
+        source="user_agent", required=False, allow_blank=True, max_length=500
+    )
+
+
 class EvaluationRuleSerializer(serializers.Serializer):
     rule = serializers.CharField()
     passed = serializers.BooleanField()
@@ -210,6 +225,17 @@ class EnrollmentCreateSerializer(EnrollmentWriteSerializer):
     programInstanceId = serializers.CharField(
         required=False, max_length=25, help_text="Optional here; must match the path."
     )
+    language = serializers.ChoiceField(
+        choices=[("en", "English"), ("es", "Spanish")],
+        required=False,
+        help_text="The customer's language for their emails (default en).",
+    )
+    consent = ConsentInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The customer's acceptance of the instance's current terms; the server "
+        "records the terms version and SHA-256.",
+    )
 
 
 class EnrollmentCreateWithInstanceSerializer(EnrollmentCreateSerializer):
@@ -228,3 +254,10 @@ class TransitionSerializer(ApiSerializer):
         input_formats=["iso-8601", "%Y-%m-%d"],
         help_text="Approval only: the enrollmentStartDate (default: now). Date or datetime.",
     )
+
+
+class InvitationSerializer(serializers.Serializer):
+    """The answer of POST /enrollments/{id}/invite (202: the email is on its way)."""
+
+    sentTo = serializers.EmailField(source="sent_to", read_only=True)
+    expiresAt = serializers.DateTimeField(source="expires_at", read_only=True)

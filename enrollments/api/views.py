@@ -24,12 +24,14 @@ from enrollments.api.serializers import (
     EnrollmentSerializer,
     EnrollmentStatusChangeSerializer,
     EnrollmentWriteSerializer,
+    InvitationSerializer,
     LeadSerializer,
     TransitionSerializer,
 )
 from enrollments.filtersets import CustomerFilterSet, EnrollmentFilterSet, LeadFilterSet
 from enrollments.models import Customer, Enrollment, Lead
 from enrollments.selectors import enrollment_history
+from enrollments.services.invitations import enrollment_invite
 from instances.models import ProgramInstance
 
 
@@ -119,7 +121,11 @@ class EnrollmentViewSet(ScopedModelViewSet):
     read_scope = scope_names.ENROLLMENTS_READ
     write_scope = scope_names.ENROLLMENTS_WRITE
     # The service checks enrollments:write, or enrollments:review for approved/rejected.
-    action_scopes = {"transitions": None, "history": scope_names.ENROLLMENTS_READ}
+    action_scopes = {
+        "transitions": None,
+        "history": scope_names.ENROLLMENTS_READ,
+        "invite": scope_names.ENROLLMENTS_WRITE,
+    }
     etag_actions = frozenset({"retrieve", "partial_update", "transitions", "evaluate"})
 
     def create(self, request, *args, **kwargs):
@@ -197,6 +203,24 @@ class EnrollmentViewSet(ScopedModelViewSet):
         body = EnrollmentSerializer(enrollment).data
         body["evaluation"] = result.as_dict()
         return Response(body)
+
+    @extend_schema(
+        summary="Invite the customer to finish their enrollment on the public page",
+        description=(
+            "Emails the enrollment's customer a signed, expiring link to the instance's public "
+            "enrollment page, prefilled with what is known; submitting it completes this "
+            "enrollment (eligible → submitted after evaluation) instead of creating another. "
+            "Only candidate or eligible enrollments of an open instance: else 409 CONFLICT."
+        ),
+        request=None,
+        responses={202: InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        if request.data:
+            raise ValidationError({"nonFieldErrors": ["This endpoint takes no body."]})
+        invitation = enrollment_invite(enrollment=self.get_object(), actor=self.tenant)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Status history (oldest first)",

@@ -26,6 +26,10 @@ Interfaces (data dicts use snake_case keys; `address` is a dict of the six addre
     enrollment_evaluate(*, enrollment, actor) -> tuple[Enrollment, EligibilityResult]
     enrollment_bulk_transition(*, enrollments, to, actor, reason="") -> list[BulkResult]
     enrollment_bulk_evaluate(*, enrollments, actor) -> list[BulkResult]
+    enrollment_require_form_fields(enrollment) -> None   (the guard of every move to submitted)
+    enrollment_invite(*, enrollment, actor) -> Invitation(enrollment_id, sent_to, expires_at)
+    enrollment_invite_many(*, enrollments, actor) -> list[BulkResult]
+    (the customer's door: services.selfservice.enrollment_self_enroll and friends)
 
 `actor` is an `accounts.tenancy.Tenant` (its user or API key is recorded in the history and its
 scopes are checked: `enrollments:write`, and `enrollments:review` to approve or reject); None
@@ -39,10 +43,16 @@ from enrollments.services.enrollment import (
     enrollment_delete,
     enrollment_update,
 )
+from enrollments.services.invitations import (
+    Invitation,
+    enrollment_invite,
+    enrollment_invite_many,
+)
 from enrollments.services.lifecycle import (
     enrollment_bulk_evaluate,
     enrollment_bulk_transition,
     enrollment_evaluate,
+    enrollment_require_form_fields,
     enrollment_transition,
     enrollment_transition_request_check,
 )
@@ -55,6 +65,7 @@ from enrollments.services.people import (
 
 __all__ = [
     "BulkResult",
+    "Invitation",
     "customer_create",
     "customer_update",
     "enrolled_program_slugs",
@@ -63,6 +74,9 @@ __all__ = [
     "enrollment_create",
     "enrollment_delete",
     "enrollment_evaluate",
+    "enrollment_invite",
+    "enrollment_invite_many",
+    "enrollment_require_form_fields",
     "enrollment_sync_terms",
     "enrollment_transition",
     "enrollment_transition_request_check",

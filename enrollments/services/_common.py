@@ -3,6 +3,8 @@ events' payload and the tag/manufacturer index rows."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from accounts.tenancy import Tenant
 from config.errors import (
     ConflictError,
@@ -18,6 +20,7 @@ from enrollments.models import (
 )
 from enrollments.payloads import enrollment_payload
 from events.services import event_record
+from instances.terms import terms_current
 
 ADDRESS_FIELDS = AddressFields.ADDRESS_FIELDS
 PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
@@ -143,6 +146,27 @@ def _lock(enrollment: Enrollment) -> Enrollment:
         )
     except Enrollment.DoesNotExist:
         raise NotFoundError("This enrollment no longer exists.") from None
+
+
+def _consent_evidence_for(instance, consent: dict | None) -> dict | None:
+    """Consent as stored: what the caller saw happen (when, from where) plus what the server
+    knows for sure (the instance's current terms version and the SHA-256 of its text)."""
+    if consent is None:
+        return None
+    if not isinstance(consent, dict):
+        raise DomainValidationError(
+            "consent must be an object {acceptedAt, ipAddress, userAgent}.",
+            details={"consent": ["Must be an object."]},
+        )
+    accepted_at = consent.get("accepted_at") or timezone.now()
+    terms = terms_current(instance=instance)
+    return {
+        "termsVersion": terms.version if terms else None,
+        "termsSha256": terms.sha256 if terms else None,
+        "acceptedAt": accepted_at.isoformat() if hasattr(accepted_at, "isoformat") else accepted_at,
+        "ipAddress": consent.get("ip_address") or None,
+        "userAgent": (consent.get("user_agent") or "")[:500] or None,
+    }
 
 
 def _refuse_read_only(enrollment: Enrollment) -> None:

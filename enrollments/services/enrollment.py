@@ -17,6 +17,7 @@ from enrollments.models import (
     ENROLLED_STATUSES,
     Customer,
     Enrollment,
+    EnrollmentSource,
     IdentificationType,
     Lead,
 )
@@ -27,6 +28,7 @@ from enrollments.services._common import (
     ID_FIELD_OF_TYPE,
     LABELS,
     PERSON_FIELDS,
+    _consent_evidence_for,
     _lock,
     _normalise,
     _record,
@@ -37,6 +39,7 @@ from enrollments.services._common import (
 )
 from enrollments.services.lifecycle import enrollment_evaluate
 from enrollments.services.people import _customer_for
+from instances.formconfig import LANGUAGES
 
 
 # --- enrollments: create ----------------------------------------------------------------------
@@ -201,6 +204,11 @@ def _refuse_excluded_programs(instance, customer: Customer) -> None:
 def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) -> Enrollment:
     """A new `candidate` enrollment of `instance` (which must belong to `workspace`).
 
+    `data["source"]` is the door (api, form, dashboard, import; default api),
+    `data["consent"]` ({accepted_at, ip_address, user_agent}) the customer's acceptance of the
+    instance's current terms, whose version and hash the server fills in, and
+    `data["language"]` (en, es) the language of the customer's emails.
+
     Refused: an instance that is not open (409 with the reason), a customer with an open
     enrollment in the instance (409), a customer enrolled in an excluded program (409), a
     device serial number another customer enrolled in the instance (409,
@@ -212,6 +220,20 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
     if instance.workspace_id != workspace.pk:
         raise NotFoundError("No such program instance.")
     _refuse_status_fields(data)
+    data = dict(data)
+    source = data.pop("source", None) or EnrollmentSource.API
+    if source not in EnrollmentSource.values:
+        raise DomainValidationError(
+            f"source must be one of {', '.join(EnrollmentSource.values)}.",
+            details={"source": [f"Must be one of {', '.join(EnrollmentSource.values)}."]},
+        )
+    consent = _consent_evidence_for(instance, data.pop("consent", None))
+    language = data.pop("language", None) or "en"
+    if language not in LANGUAGES:
+        raise DomainValidationError(
+            f"language must be one of {', '.join(LANGUAGES)}.",
+            details={"language": [f"Must be one of {', '.join(LANGUAGES)}."]},
+        )
     block = instance.enrollment_block_reason()
     if block:
         raise ConflictError(block, details={"program_instance_id": instance.pk})
@@ -233,6 +255,9 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             lead=identity["lead"],
             previous_enrollment=identity["previous_enrollment"],
             identification_type=clean["identification_type"],
+            source=source,
+            consent=consent,
+            language=language,
             **fields,
         )
         try:

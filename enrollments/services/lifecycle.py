@@ -34,6 +34,7 @@ from enrollments.services._common import (
 from enrollments.transitions import Transition, transition_for, transition_to
 from events.services import event_record_many
 from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate_for_instance
+from instances.formconfig import form_config_missing_fields
 
 
 # --- enrollments: the lifecycle ---------------------------------------------------------------
@@ -55,6 +56,24 @@ def _refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
     return InvalidTransitionError(message, details={"allowed": allowed, "from": current, "to": to})
 
 
+def enrollment_require_form_fields(enrollment: Enrollment) -> None:
+    """Guard of every move to `submitted` (one row, bulk, any door): the fields the instance's
+    formConfig marks required must be filled, else a 400 with `details.missingFields` (API
+    names) and a message in the form's own labels."""
+    missing = form_config_missing_fields(enrollment.program_instance.form_config, enrollment)
+    if missing:
+        labels = ", ".join(field.label for field in missing)
+        raise DomainValidationError(
+            f"Before it is submitted, this enrollment needs: {labels}.",
+            details={
+                "missingFields": [field.name for field in missing],
+                **{
+                    field.name: ["Required by this program's enrollment form."] for field in missing
+                },
+            },
+        )
+
+
 def _apply_transition(
     locked: Enrollment,
     *,
@@ -73,6 +92,8 @@ def _apply_transition(
     _require_reason(row, reason)
     if locked.status in CLOSED_STATUSES:
         _refuse_second_open(locked)
+    if to == EnrollmentStatus.SUBMITTED:
+        enrollment_require_form_fields(locked)
     method = getattr(locked, row.method)
     kwargs: dict[str, Any] = {"reason": reason}
     if to in (EnrollmentStatus.ELIGIBLE, EnrollmentStatus.INELIGIBLE):

@@ -26,7 +26,15 @@ __all__ = [
     "JsonObjectField",
     "ProgramInstanceSerializer",
     "RuleResultSerializer",
+    "TermsVersionSerializer",
 ]
+
+
+class TermsVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(read_only=True)
+    text = serializers.CharField(read_only=True)
+    sha256 = serializers.CharField(read_only=True, help_text="SHA-256 of the UTF-8 text, hex.")
+    createdAt = serializers.DateTimeField(source="created_at", read_only=True)
 
 
 class AddressSerializer(ApiSerializer):

@@ -11,6 +11,7 @@ from instances.api.serializers import (
     EligibilityCheckSerializer,
     EligibilityResultSerializer,
     ProgramInstanceSerializer,
+    TermsVersionSerializer,
 )
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.models import ProgramInstance
@@ -51,7 +52,7 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
     filterset_class = ProgramInstanceFilterSet
     read_scope = scope_names.INSTANCES_READ
     write_scope = scope_names.INSTANCES_WRITE
-    action_scopes = {"eligibility": scope_names.INSTANCES_READ}
+    action_scopes = {"eligibility": scope_names.INSTANCES_READ, "terms": scope_names.INSTANCES_READ}
 
     @extend_schema(
         responses={201: ProgramInstanceSerializer},
@@ -143,6 +144,19 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         ).as_dict()
         result["criteriaVersion"] = instance.criteria_version
         return Response(result)
+
+    @extend_schema(
+        summary="Versions of the instance's terms (newest first)",
+        description="Every change of customTerms adds a version; consent evidence on "
+        "enrollments names the version and its SHA-256.",
+        responses=TermsVersionSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="terms", filterset_class=None)
+    def terms(self, request, instanceId=None):
+        instance = self.get_object()
+        page = self.paginate_queryset(instance.terms_versions.order_by("-version"))
+        return self.get_paginated_response(TermsVersionSerializer(page, many=True).data)
 
 
 class ProgramInstanceOfProgramViewSet(WorkspaceScopedViewSetMixin, viewsets.GenericViewSet):
