@@ -55,6 +55,9 @@ def enrollment_body(e: Enrollment) -> dict:
         "enrollmentStartDate": _when(e.enrollment_start_date),
         "exitReason": e.exit_reason,
         "allowedTransitions": e.allowed_transitions,
+        "source": e.source,
+        "consent": dict(e.consent) if e.consent else None,
+        "language": e.language,
         "createdAt": _when(e.created_at),
         "updatedAt": _when(e.updated_at),
     }

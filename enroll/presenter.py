@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.api.errors import domain_details
 from config.errors import DomainError
 from enrollments.api.serializers import EnrollmentCreateSerializer
 from instances.formconfig import (
@@ -189,9 +190,10 @@ class EnrollmentForm:
 
     def add_domain_error(self, error: DomainError) -> None:
         """A service's refusal, beside the fields it names, or at the top in its own words."""
-        details = {
-            k: v for k, v in (error.details or {}).items() if k in self.inputs or k == "address"
-        }
+        # Services name fields as the domain does (snake_case); the page's inputs carry the
+        # API's names, so translate the keys the one way the API's error handler does.
+        named = domain_details(error.details or {})
+        details = {k: v for k, v in named.items() if k in self.inputs or k == "address"}
         if details:
             self._add_details(details)
         else:

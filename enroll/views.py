@@ -5,6 +5,8 @@ CSP frame-ancestors from `formConfig.embedOrigins`. Every POST: CSRF (middleware
 rate limit and a body size limit; bad input is a form error, never a 500.
 """
 
+import uuid
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,7 +69,7 @@ def _not_found(request):
 def _send_status_link(enrollment, lang: str) -> None:
     from enrollments import tasks
 
-    enqueue(tasks.enrollment_status_link_email, enrollment.pk, lang)
+    enqueue(tasks.enrollment_status_link_email, enrollment.pk, lang, uuid.uuid4().hex)
 
 
 def _consent(request) -> dict:
@@ -161,7 +163,7 @@ def _conflict_page(request, instance, form, error, token):
     eligible, a instance that closed meanwhile is the closed page, anything else (e.g. an
     invitation already used) a message at the top of the form."""
     details = error.details or {}
-    if "excludeProgramSlugs" in details:
+    if "exclude_program_slugs" in details:
         words = ineligible_words([{"rule": "excludeProgramSlugs", "passed": False}], "")
         return _page(request, "enroll/ineligible.html", instance, status=409, reason=words)
     block = instance.enrollment_block()

@@ -3,7 +3,7 @@ status notifications (events.notifications) and in the customer's language."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enrollments.models import Enrollment
@@ -27,7 +27,18 @@ def _enrollment(enrollment_id: str) -> Enrollment | None:
     )
 
 
-def invitation_email_send(*, enrollment_id: str, lang: str = "en") -> int:
+def _once(enrollment, what: str, send_key: str) -> dict:
+    """The at-most-once mark of `_send` (events.notifications), per request to send: a task
+    retried after a crash sends nothing more; asking again sends a new email."""
+    key = send_key or timezone.now().strftime("%Y%m%d%H%M")
+    return {
+        "workspace_id": enrollment.workspace_id,
+        "reason": f"{what}:{enrollment.pk}:{key}",
+        "kind": "customer",
+    }
+
+
+def invitation_email_send(*, enrollment_id: str, lang: str = "en", send_key: str = "") -> int:
     enrollment = _enrollment(enrollment_id)
     if enrollment is None or not settings.NOTIFICATIONS_ENABLED:
         return 0
@@ -43,6 +54,7 @@ def invitation_email_send(*, enrollment_id: str, lang: str = "en") -> int:
             to=[enrollment.email],
             subject=_("You are invited to enroll in %(program)s") % {"program": brand["name"]},
             template="enrollment_invitation",
+            **_once(enrollment, "invite", send_key),
             context={
                 "brand": brand,
                 "first_name": enrollment.first_name,
@@ -52,7 +64,7 @@ def invitation_email_send(*, enrollment_id: str, lang: str = "en") -> int:
         )
 
 
-def status_link_email_send(*, enrollment_id: str, lang: str = "en") -> int:
+def status_link_email_send(*, enrollment_id: str, lang: str = "en", send_key: str = "") -> int:
     enrollment = _enrollment(enrollment_id)
     if enrollment is None or not settings.NOTIFICATIONS_ENABLED:
         return 0
@@ -62,6 +74,7 @@ def status_link_email_send(*, enrollment_id: str, lang: str = "en") -> int:
             to=[enrollment.email],
             subject=_("Your enrollment in %(program)s") % {"program": brand["name"]},
             template="enrollment_status_link",
+            **_once(enrollment, "status-link", send_key),
             context={
                 "brand": brand,
                 "first_name": enrollment.first_name,

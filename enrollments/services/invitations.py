@@ -6,6 +6,7 @@ Used by the API (`POST /enrollments/{id}/invite`), the dashboard (button and bul
 the import's `notifyEligible` option (`enrollment_invite_many`).
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,7 +46,7 @@ def _check_invitable(enrollment: Enrollment) -> None:
         )
     block = enrollment.program_instance.enrollment_block_reason()
     if block:
-        raise ConflictError(block, details={"programInstanceId": enrollment.program_instance_id})
+        raise ConflictError(block, details={"program_instance_id": enrollment.program_instance_id})
 
 
 def _send_later(enrollment: Enrollment) -> datetime:
@@ -54,7 +55,12 @@ def _send_later(enrollment: Enrollment) -> datetime:
     from enrollments import tasks
     from events.tasks import enqueue
 
-    enqueue(tasks.enrollment_invitation_email, enrollment.pk, enrollment.language or "en")
+    enqueue(
+        tasks.enrollment_invitation_email,
+        enrollment.pk,
+        enrollment.language or "en",
+        uuid.uuid4().hex,
+    )
     return timezone.now() + timedelta(days=settings.ENROLL_INVITE_DAYS)
 
 

@@ -90,7 +90,7 @@ def enrollment_self_enroll(
             )
             return _finish(enrollment, actor)
     except ConflictError as error:
-        existing_id = error.details.get("enrollmentId")
+        existing_id = error.details.get("enrollment_id")
         if not existing_id:
             raise
         existing = Enrollment.objects.for_workspace(instance.workspace).get(pk=existing_id)
@@ -135,7 +135,7 @@ def enrollment_complete_invitation(
         )
     block = enrollment.program_instance.enrollment_block_reason()
     if block:
-        raise ConflictError(block, details={"programInstanceId": enrollment.program_instance_id})
+        raise ConflictError(block, details={"program_instance_id": enrollment.program_instance_id})
     changes = {k: v for k, v in data.items() if k != "email"}  # the invited address stays
     with transaction.atomic():
         enrollment = enrollment_update(enrollment=enrollment, data=changes, actor=actor)
