@@ -361,3 +361,7 @@ PERMISSIONS_POLICY = (
 # traceback (it attached one to PermissionDenied). Real errors keep theirs.
 LOGGING["filters"] = {"expected_4xx": {"()": "config.middleware.ExpectedClientErrorFilter"}}
 LOGGING["loggers"]["django.request"] = {"filters": ["expected_4xx"]}
+
+# --- Webhook secrets at rest (events/secretbox.py, docs/security.md) -----------------------------
+# Comma-separated; the first encrypts, all decrypt. Unset: derived from SECRET_KEY (development).
+WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")

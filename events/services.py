@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import scopes as scope_names
 from config.errors import ConflictError, DomainValidationError
 from events import tasks, urlsafety
 from events.models import Event, WebhookDelivery, WebhookEndpoint
@@ -211,11 +212,15 @@ def webhook_create(
     url = webhook_url_check(url)
     types = webhook_event_types_check(event_types)
     secret = secret_generate()
+    # Registered by a caller without customers:read: its deliveries carry no personal data.
+    has_scope = getattr(actor, "has_scope", None)
+    redact = bool(has_scope and not has_scope(scope_names.CUSTOMERS_READ))
     endpoint = WebhookEndpoint.objects.create(
         workspace=workspace,
         url=url,
         event_types=types,
         description=description or "",
+        redact_personal_data=redact,
         secret=secret,
     )
     logger.info("Webhook %s created by %s", endpoint.pk, _actor_label(actor))

@@ -25,6 +25,14 @@ class EventSerializer(ApiModelSerializer):
         fields = ["id", "type", "created_at", "workspace_id", "data"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        if self.context.get("redact_personal"):
+            from events.redaction import redact_event_data
+
+            body["data"] = redact_event_data(body["data"])
+        return body
+
 
 class WebhookEndpointSerializer(ApiModelSerializer):
     url = serializers.CharField(

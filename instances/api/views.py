@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from accounts import scopes as scope_names
 from config.api.viewsets import ScopedModelViewSet
-from config.errors import DomainValidationError
+from config.errors import DomainValidationError, ForbiddenError
 from instances.api.serializers import (
     EligibilityCheckSerializer,
     EligibilityResultSerializer,
@@ -133,6 +133,12 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         enrolled = {s.strip().lower() for s in data.get("enrolledProgramSlugs", []) if s.strip()}
         customer_id = data.get("customerId")
+        if customer_id and not self.tenant.has_scope(scope_names.CUSTOMERS_READ):
+            # The answer would tell whether the customer exists and where they are enrolled.
+            raise ForbiddenError(
+                "customerId needs the customers:read scope; send enrolledProgramSlugs instead.",
+                details={"customerId": ["Needs customers:read."]},
+            )
         if customer_id:
             if not enrollments_available():
                 raise DomainValidationError(
