@@ -75,3 +75,22 @@ def test_the_migration_encrypts_rows_stored_in_clear(endpoint_and_secret):
     migration.encrypt_rows(apps, None)
     assert _stored(endpoint).startswith("gAAAAA")
     assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == secret
+
+
+def test_the_documented_key_generator_makes_a_usable_key(settings, workspace):
+    """The key generator command written in docs/security.md (rotation)."""
+    import subprocess
+    import sys
+
+    key = subprocess.run(
+        [sys.executable, "-c", "import secrets; print(secrets.token_urlsafe(48))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert len(key) >= 60
+    settings.WEBHOOK_SECRET_KEYS = [key]
+    settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = True
+    settings.TASK_BACKEND = "dummy"
+    endpoint, secret = webhook_create(workspace=workspace, url="http://127.0.0.1:9/k")
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == secret
