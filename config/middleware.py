@@ -113,7 +113,10 @@ class RequestLimitsMiddleware:
             return _limit_response(request, 413, "PAYLOAD_TOO_LARGE", too_large)
         try:
             request.GET  # noqa: B018  (parses the query, raising TooManyFieldsSent)
+            # The API takes JSON only (its parser refuses NUL, and a form body is its 415): only
+            # the dashboard's and the admin's form posts are parsed here.
             posted = is_form and request.method in ("POST", "PUT", "PATCH")
+            posted = posted and not request.path.startswith("/api/")
             if posted and _form_has_nul(request):
                 return _limit_response(request, 400, "VALIDATION_ERROR", NUL_IN_FORM)
         except RequestDataTooBig:
