@@ -18,11 +18,12 @@ from accounts.admin_mixins import (
     admin_workspaces,
     scope_choices,
 )
-from accounts.models import ApiKey, Membership, Organization, Workspace
+from accounts.models import ApiKey, Invitation, Membership, Organization, Workspace
 from accounts.services import (
     WORKSPACE_SETTINGS,
     api_key_create,
     api_key_revoke,
+    member_add,
     member_check,
     member_grant,
     member_remove,
@@ -187,6 +188,64 @@ class MembershipAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("workspace"):
             self.delete_model(request, membership)
+
+    def has_add_permission(self, request):
+        # Members join by accepting an invitation (see "Invitations"), never by being added.
+        return False
+
+
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["workspace", "email", "role"]
+
+    def clean(self):
+        data = super().clean()
+        workspace, email = data.get("workspace"), data.get("email")
+        if workspace and email:
+            members = Membership.objects.for_workspace(workspace)
+            if members.filter(user__email__iexact=email).exists():
+                self.add_error("email", "Already a member of this workspace.")
+        return data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Inviting from the admin goes through accounts.services.member_add, like the dashboard:
+    an email with a signed link; the person becomes a member when they accept."""
+
+    list_display = ["email", "workspace", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "workspace__name"]
+    list_select_related = ["workspace__organization", "invited_by"]
+    fields = ["workspace", "email", "role"]
+    form = InvitationAdminForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(workspace__in=admin_workspaces(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "workspace" and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(pk__in=admin_workspaces(request.user))
+        return field
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        invitation = member_add(
+            tenant=None,
+            workspace=form.cleaned_data["workspace"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=request.user,
+        )
+        obj.pk = invitation.pk
+        obj._state.adding = False
 
 
 class ApiKeyCreationForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import scopes as scope_names
-from accounts.models import ApiKey, Membership, Organization, User, Workspace
+from accounts.models import ApiKey, Invitation, Membership, Organization, User, Workspace
 from accounts.tenancy import Tenant
 from audit.services import audit_object
 from config.errors import ConflictError, DomainValidationError, ForbiddenError
@@ -242,12 +242,22 @@ def _check_not_last_owner(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -> Membership:
-    """Add the user with this email (creating an account they activate with "forgot password")."""
+def member_add(
+    *, tenant: Tenant | None, workspace: Workspace, email: str, role: str, invited_by=None
+) -> Invitation:
+    """Invite the person with this email; they become a member only when they accept
+    (accounts.invitations). An account is created if none has this email, which they activate
+    with "forgot password". `tenant` is the inviting member (None: platform staff in the admin).
+    """
+    from accounts.invitations import invitation_send
+
     email = email.strip()
     if not email:
         raise DomainValidationError("An email is required.", details={"email": ["Required."]})
-    _check_owner_rule(tenant=tenant, old_role=None, new_role=role)
+    if role not in Membership.Role.values:
+        raise DomainValidationError("Unknown role.", details={"role": ["Unknown role."]})
+    if tenant is not None:
+        _check_owner_rule(tenant=tenant, old_role=None, new_role=role)
     user = User.objects.filter(email__iexact=email).order_by("date_joined").first()
     if user is None:
         user = User(username=_free_username(email), email=email)
@@ -260,7 +270,29 @@ def member_add(*, tenant: Tenant, workspace: Workspace, email: str, role: str) -
             f"{email} is already a member ({existing.role}).",
             details={"email": ["Already a member."]},
         )
-    return membership_set(user=user, workspace=workspace, role=role, actor=tenant)
+    open_invitations = Invitation.objects.filter(
+        workspace=workspace, email__iexact=user.email or email, accepted_at__isnull=True
+    )
+    if open_invitations.exists():
+        raise ConflictError(
+            f"{email} is already invited; they become a member when they accept.",
+            details={"email": ["Already invited."]},
+        )
+    invitation = Invitation.objects.create(
+        workspace=workspace,
+        email=user.email or email,
+        role=role,
+        invited_by=invited_by or (tenant.user if tenant is not None else None),
+    )
+    audit_object(
+        invitation,
+        actor=tenant if tenant is not None else invited_by,
+        action="member.invited",
+        fields=("email", "role"),
+        workspace=workspace,
+    )
+    transaction.on_commit(lambda: invitation_send(invitation))
+    return invitation
 
 
 def member_check(*, tenant: Tenant, membership: Membership | None, role: str | None) -> None:

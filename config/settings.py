@@ -442,3 +442,7 @@ ENROLL_INVITE_DAYS = int(os.environ.get("ENROLL_INVITE_DAYS", "14"))
 ENROLL_MAX_BODY_BYTES = int(os.environ.get("ENROLL_MAX_BODY_BYTES", "32768"))
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Webhook secrets at rest (events/secretbox.py, docs/security.md) -----------------------------
+# Comma-separated; the first encrypts, all decrypt. Unset: derived from SECRET_KEY (development).
+WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")

@@ -5,6 +5,7 @@ from dashboard.views import (
     activity,
     enrollments,
     instances,
+    invitations,
     list_options,
     overview,
     programs,
@@ -19,6 +20,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", overview.OverviewView.as_view(), name="overview"),
     path("workspace/", account.WorkspaceSwitchView.as_view(), name="workspace-switch"),
+    path("invitations/<str:token>/", invitations.InvitationView.as_view(), name="invitation"),
     # programs and instances
     path("programs/", programs.ProgramListView.as_view(), name="program-list"),
     path("instances/", instances.InstanceListView.as_view(), name="instance-list"),

@@ -22,6 +22,7 @@ from events.querysets import (
     WebhookDeliveryQuerySet,
     WebhookEndpointQuerySet,
 )
+from events.secretbox import EncryptedSecretField
 
 
 class Event(models.Model):
@@ -76,9 +77,10 @@ TEST_EVENT_TYPE = "webhook.test"
 class WebhookEndpoint(VersionedModel):
     """Where a workspace wants its events POSTed.
 
-    `event_types` empty means every type. The secret is kept in clear because HMAC signing needs
-    it; after a rotation the previous secret keeps signing (alongside the new one) until
-    `previous_secret_expires_at`, so receivers can switch without dropping a message.
+    `event_types` empty means every type. The secret is encrypted at rest (events.secretbox:
+    HMAC signing needs the secret itself, so it cannot be hashed); after a rotation the previous
+    secret keeps signing (alongside the new one) until `previous_secret_expires_at`, so
+    receivers can switch without dropping a message.
     """
 
     id = CuidField()
@@ -88,12 +90,15 @@ class WebhookEndpoint(VersionedModel):
     url = models.URLField(max_length=2000)
     description = models.CharField(max_length=500, blank=True)
     event_types = models.JSONField(default=list, blank=True, help_text="Empty: every type.")
-    secret = models.CharField(max_length=100, editable=False)
-    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    secret = EncryptedSecretField(max_length=500, editable=False)
+    previous_secret = EncryptedSecretField(max_length=500, blank=True, editable=False)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the endpoint was registered by a caller without customers:read: its deliveries
+    # then carry events with personal fields redacted (docs/security.md, least privilege).
+    redact_personal_data = models.BooleanField(default=False, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

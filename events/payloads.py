@@ -40,4 +40,9 @@ def test_payload(*, delivery_id: str, workspace_id: str, endpoint_id: str, now) 
 def delivery_payload(delivery: WebhookDelivery) -> dict:
     if delivery.payload is not None:
         return delivery.payload
-    return event_payload(delivery.event)
+    payload = event_payload(delivery.event)
+    if delivery.endpoint.redact_personal_data:
+        from events.redaction import redact_event_payload
+
+        return redact_event_payload(payload)
+    return payload

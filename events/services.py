@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import scopes as scope_names
 from audit.actors import actor_of
 from audit.services import audit_object, audit_snapshot
 from config.errors import ConflictError, DomainValidationError
@@ -227,11 +228,15 @@ def webhook_create(
     url = webhook_url_check(url)
     types = webhook_event_types_check(event_types)
     secret = secret_generate()
+    # Registered by a caller without customers:read: its deliveries carry no personal data.
+    has_scope = getattr(actor, "has_scope", None)
+    redact = bool(has_scope and not has_scope(scope_names.CUSTOMERS_READ))
     endpoint = WebhookEndpoint.objects.create(
         workspace=workspace,
         url=url,
         event_types=types,
         description=description or "",
+        redact_personal_data=redact,
         secret=secret,
     )
     audit_object(endpoint, actor=actor, action="webhookEndpoint.created", fields=_AUDITED)

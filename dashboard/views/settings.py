@@ -44,7 +44,7 @@ class MemberListView(WorkspaceViewMixin, TemplateView):
         form = MemberAddForm(request.POST)
         if form.is_valid():
             try:
-                membership = members.member_add(
+                invitation = members.member_add(
                     tenant=self.tenant,
                     workspace=self.workspace,
                     email=form.cleaned_data["email"],
@@ -53,7 +53,11 @@ class MemberListView(WorkspaceViewMixin, TemplateView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Added {membership.user.email} as {membership.role}.")
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email} ({invitation.role}). They become a "
+                    "member when they accept it.",
+                )
                 return redirect("dashboard:members")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 

@@ -33,6 +33,14 @@ class EventSerializer(ApiModelSerializer):
     def get_actor(self, event) -> dict | None:
         return event.actor or None
 
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        if self.context.get("redact_personal"):
+            from events.redaction import redact_event_data
+
+            body["data"] = redact_event_data(body["data"])
+        return body
+
 
 class WebhookEndpointSerializer(ApiModelSerializer):
     url = serializers.CharField(

@@ -34,6 +34,12 @@ class EventViewSet(ScopedReadOnlyViewSet):
     filterset_class = EventFilterSet
     read_scope = scope_names.EVENTS_READ
 
+    def get_serializer_context(self):
+        # Personal data needs customers:read (events/redaction.py).
+        context = super().get_serializer_context()
+        context["redact_personal"] = not self.tenant.has_scope(scope_names.CUSTOMERS_READ)
+        return context
+
 
 DELIVERY_ID = OpenApiParameter("deliveryId", str, OpenApiParameter.PATH)
 DELIVERY_STATUS = OpenApiParameter(

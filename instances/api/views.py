@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from accounts import scopes as scope_names
 from config.api.viewsets import ScopedModelViewSet, WorkspaceScopedViewSetMixin
-from config.errors import DomainValidationError
+from config.errors import DomainValidationError, ForbiddenError
 from instances.api.serializers import (
     EligibilityCheckSerializer,
     EligibilityResultSerializer,
@@ -129,6 +129,12 @@ class ProgramInstanceViewSet(ScopedModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         address = data.get("address") or {}
+        if data.get("customerId") and not self.tenant.has_scope(scope_names.CUSTOMERS_READ):
+            # The answer would tell whether the customer exists and where they are enrolled.
+            raise ForbiddenError(
+                "customerId needs the customers:read scope; send enrolledProgramSlugs instead.",
+                details={"customer_id": ["Needs customers:read."]},
+            )
         result = eligibility_dry_run(
             workspace=self.tenant.workspace,
             criteria=instance.eligibility_criteria,

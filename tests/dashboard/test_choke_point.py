@@ -9,10 +9,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from dashboard.mixins import WorkspaceViewMixin
 from dashboard.views.account import WorkspaceSwitchView
+from dashboard.views.invitations import InvitationView
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 # Not workspace data: choosing the workspace itself (checked against the user's memberships).
-OUTSIDE_A_WORKSPACE = {WorkspaceSwitchView}
+# Accepting an invitation happens before the user is a member of its workspace.
+OUTSIDE_A_WORKSPACE = {WorkspaceSwitchView, InvitationView}
 
 
 def dashboard_patterns():

@@ -64,6 +64,10 @@ def test_unlock_with_the_documented_commands(db, settings):
     # The address is still counted by itself; the documented address reset lifts that too.
     call_command("axes_reset_ip", "198.51.100.7")
     assert signed_in(attempt("/accounts/login/", "dana", PASSWORD))
+    # ... and `.venv/bin/python manage.py axes_reset` lifts every lock.
+    _lock(settings)
+    call_command("axes_reset")
+    assert signed_in(attempt("/accounts/login/", "dana", PASSWORD))
 
 
 def test_a_superuser_unlocks_from_the_admin(db, settings):
