@@ -172,11 +172,22 @@ def test_api_key_create_and_revoke(api, workspace):
 
 
 # --- members -------------------------------------------------------------------------------
-def test_member_add_role_remove(dash, workspace):
+def test_member_invite_accept_role_remove(dash, workspace):
+    from django.db import transaction
+
+    from accounts.invitations import invitation_accept
+    from accounts.models import Invitation, User
+
     owner = dash(role="owner")
     owner.post("/settings/members/", {"email": "new@example.com", "role": "viewer"})
+    invited = only(workspace, "member.invited")
+    assert invited.actor == user_actor(owner.user)
+    # Membership with consent: the member is added when the invited person accepts.
+    newcomer = User.objects.get(email="new@example.com")
+    with transaction.atomic():
+        invitation_accept(invitation=Invitation.objects.get(), user=newcomer)
     added = only(workspace, "member.added")
-    assert added.actor == user_actor(owner.user)
+    assert added.actor == user_actor(newcomer)
     assert added.changes["role"] == [None, "viewer"], added.changes
     membership_id = added.object_id
     owner.post(f"/settings/members/{membership_id}/", {"role": "operator"})
