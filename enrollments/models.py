@@ -388,3 +388,7 @@ class EnrollmentStatusChange(models.Model):
         if not self._state.adding:
             raise ValueError("Enrollment status changes are immutable.")
         super().save(*args, **kwargs)
+
+
+# The import's models live beside its code (enrollments/imports/); registered with the app here.
+from enrollments.imports.models import Import, ImportRow  # noqa: E402, F401

@@ -286,7 +286,7 @@ def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkRe
         return [BulkResult(pk, False, exc.message) for pk in _given_order(enrollments, [])]
     for ids in id_chunks(enrollments):
         order += ids
-        results.update(evaluate_chunk(ids=ids, actor=actor))
+        results.update({pk: pair[0] for pk, pair in evaluate_chunk(ids=ids, actor=actor).items()})
     return [results[pk] for pk in _given_order(enrollments, order)]
 
 
@@ -296,14 +296,14 @@ def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkRes
     from enrollments.selectors import enrollment_eligibility_subject_many
 
     rows = _read(ids)
-    results: dict[str, BulkResult] = {}
+    results: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
     reopen: dict[str, str] = {}
     candidates: list[Enrollment] = []
     for pk in ids:
         row = rows.get(pk)
         refusal = "This enrollment no longer exists." if row is None else _read_only_refusal(row)
         if refusal:
-            results[pk] = BulkResult(pk, False, refusal)
+            results[pk] = (BulkResult(pk, False, refusal), None)
         elif row.status == S.INELIGIBLE and S.CANDIDATE in row.allowed_transitions:
             reopen[pk] = (
                 "Eligibility criteria changed (version "
@@ -314,9 +314,8 @@ def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkRes
         elif row.status == S.CANDIDATE:
             candidates.append(row)
         else:
-            results[pk] = BulkResult(
-                pk, False, f"Only candidate enrollments are evaluated; this one is {row.status}."
-            )
+            message = f"Only candidate enrollments are evaluated; this one is {row.status}."
+            results[pk] = (BulkResult(pk, False, message), None)
     subjects = enrollment_eligibility_subject_many(enrollments=candidates) if candidates else {}
     verdicts: dict[str, EligibilityResult] = {
         row.pk: evaluate(
@@ -357,7 +356,7 @@ def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkRes
         pk = row.pk
         move = next((m for m in moves[-2:] if pk in m.previous), None)
         if move is None:
-            results[pk] = BulkResult(pk, False, CHANGED_MEANWHILE)
+            results[pk] = (BulkResult(pk, False, CHANGED_MEANWHILE), None)
         else:
-            results[pk] = BulkResult(pk, True, f"{move.to}: {verdicts[pk].reason}")
+            results[pk] = (BulkResult(pk, True, f"{move.to}: {verdicts[pk].reason}"), verdicts[pk])
     return results
