@@ -54,3 +54,21 @@ def run_import(workspace, instance, content=None, *, file_name="list.csv", **kwa
         **kwargs,
     )
     return import_run(import_id=imp.pk)
+
+
+def with_cached_values(xlsx: bytes, values: dict[str, str]) -> bytes:
+    """Give formula cells the value Excel would have saved with them (openpyxl writes none)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for formula, value in values.items():
+                    text = text.replace(f"<f>{formula}</f><v />", f"<f>{formula}</f><v>{value}</v>")
+                data = text.encode()
+            target.writestr(item, data)
+    return out.getvalue()
