@@ -2,7 +2,8 @@
 
     import_preview(*, file_name, content, mapping=None) -> Preview   (checks the file; no write)
     import_start(*, workspace, instance, actor, file_name="", content=None, rows=None,
-                 dry_run=False, evaluate=True, mapping=None) -> Import   (queued; 400/409 first)
+                 dry_run=False, evaluate=True, mapping=None, enqueue=True) -> Import
+                 (queued; a 400/409 before anything is written)
     import_run(*, import_id, progress=None) -> Import      (the worker; chunk by chunk)
     import_cancel(*, imp, actor) -> Import                 (stops between chunks)
 
@@ -117,8 +118,10 @@ def import_start(
     dry_run: bool = False,
     evaluate: bool = True,
     mapping: dict | None = None,
+    enqueue: bool = True,
 ) -> Import:
-    """Check everything, record the import (queued) and hand it to the worker."""
+    """Check everything, record the import (queued) and hand it to the worker (`enqueue`;
+    the CLI runs it itself with `import_run`)."""
     from enrollments.imports.tasks import import_run_task
     from events import tasks
 
@@ -147,7 +150,8 @@ def import_start(
             created_by_api_key=actor.api_key if actor else None,
             actor_label=(actor.actor_label if actor else "system")[:200],
         )
-        tasks.enqueue(import_run_task, imp.pk)
+        if enqueue:
+            tasks.enqueue(import_run_task, imp.pk)
     return imp
 
 
