@@ -3,6 +3,7 @@ from django.urls import path
 from dashboard.views import (
     account,
     enrollments,
+    imports,
     instances,
     overview,
     programs,
@@ -30,6 +31,14 @@ urlpatterns = [
         enrollments.EnrollmentCreateView.as_view(),
         name="enrollment-create",
     ),
+    # candidate imports
+    path("instances/<str:pk>/import/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<str:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path(
+        "imports/<str:pk>/progress/", imports.ImportProgressView.as_view(), name="import-progress"
+    ),
+    path("imports/<str:pk>/action/", imports.ImportActionView.as_view(), name="import-action"),
+    path("imports/<str:pk>/report.csv", imports.ImportReportView.as_view(), name="import-report"),
     # enrollments
     path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment-list"),
     path(

@@ -6,6 +6,7 @@
                  (queued; a 400/409 before anything is written)
     import_run(*, import_id, progress=None) -> Import      (the worker; chunk by chunk)
     import_cancel(*, imp, actor) -> Import                 (stops between chunks)
+    import_repeat(*, imp, actor, dry_run, mapping=None) -> Import  (a dry run's file again)
 
 A file is checked whole before anything is written (`ImportFileError`, a 400). The run reads
 the file again as a stream, `IMPORT_CHUNK_SIZE` rows per transaction: each chunk's enrollments,
@@ -206,8 +207,32 @@ def _source_table(imp: Import):
 
 
 def _finish(imp: Import, status: str, error: str = "") -> None:
-    Import.objects.filter(pk=imp.pk).update(
-        status=status, finished_at=timezone.now(), error=error[:2000], source=None
+    """A dry run keeps its file, so that the dashboard's "Import" runs exactly what it checked."""
+    changes = {"status": status, "finished_at": timezone.now(), "error": error[:2000]}
+    if not imp.dry_run:
+        changes["source"] = None
+    Import.objects.filter(pk=imp.pk).update(**changes)
+
+
+def import_repeat(
+    *, imp: Import, actor: Tenant | None, dry_run: bool, mapping: dict | None = None
+) -> Import:
+    """A new import of a finished dry run's file (the dashboard: "Check again" with another
+    column mapping, or "Import" for real)."""
+    if not imp.dry_run or imp.source is None:
+        raise ConflictError("Only a dry run's file can be imported again; upload the file.")
+    content = bytes(imp.source)
+    is_json = imp.file_format == Import.Format.JSON
+    return import_start(
+        workspace=imp.workspace,
+        instance=imp.program_instance,
+        actor=actor,
+        file_name=imp.file_name,
+        content=None if is_json else content,
+        rows=json.loads(content) if is_json else None,
+        dry_run=dry_run,
+        evaluate=imp.evaluate,
+        mapping=mapping if mapping is not None else imp.mapping,
     )
 
 
