@@ -33,7 +33,7 @@ from enrollments.models import (
     EnrollmentStatus,
     EnrollmentStatusChange,
 )
-from enrollments.services._common import BulkResult, _payload, _require_scope
+from enrollments.services._common import BulkResult, _payloads, _require_scope
 from events.services import event_record_many
 from instances.eligibility import EligibilityResult, evaluate
 
@@ -177,6 +177,7 @@ def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
         .order_by()
     }
     label = (actor.actor_label if actor else "system")[:200]
+    payloads = dict(zip(rows, _payloads(list(rows.values())), strict=True))
     changes, events = [], {}
     for move in moves:
         for pk, previous in move.previous.items():
@@ -197,7 +198,7 @@ def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
                     actor_label=label,
                 )
             )
-            payload = _payload(row)
+            payload = payloads[pk]
             if move.to != row.status:  # a later move of this chunk: the event says this one's
                 payload = {**payload, "eligibilityStatus": move.to}
             events.setdefault(row.workspace_id, (row.workspace, []))[1].append(
