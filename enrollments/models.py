@@ -161,13 +161,20 @@ class Enrollment(ConcurrentTransitionMixin, AddressFields):
     """
 
     id = CuidField()
+    # No single-column indexes on these three: the composite indexes below start with them
+    # (a second index would only cost writes; docs/benchmarks.md, "Enrollment indexes").
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.PROTECT, related_name="enrollments"
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="enrollments", db_index=False
     )
     program_instance = models.ForeignKey(
-        "instances.ProgramInstance", on_delete=models.PROTECT, related_name="enrollments"
+        "instances.ProgramInstance",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        db_index=False,
     )
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="enrollments")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
     lead = models.ForeignKey(
         Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
     )
@@ -345,8 +352,12 @@ class EnrollmentStatusChange(models.Model):
     staff find them in the admin ("Enrollment status changes", search by enrollment id)."""
 
     id = CuidField()
+    # Indexed by enr_change_ws_idx / enr_change_enr_idx (they start with these columns).
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.CASCADE, related_name="enrollment_status_changes"
+        "accounts.Workspace",
+        on_delete=models.CASCADE,
+        related_name="enrollment_status_changes",
+        db_index=False,
     )
     enrollment = models.ForeignKey(
         Enrollment,
@@ -354,6 +365,7 @@ class EnrollmentStatusChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="status_changes",
+        db_index=False,
     )
     enrollment_ref = models.CharField(max_length=25, db_index=True)
     program_instance_ref = models.CharField(max_length=25, db_index=True)
