@@ -247,6 +247,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--bulk", type=int, default=10_000)
     parser.add_argument("--existing", type=int, default=50_000, help="enrollments seeded first")
+    parser.add_argument("--out", default="", help="JSON report path (var/bench-imports-*.json)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bench.run import _environment, _fresh_database
@@ -281,7 +282,7 @@ def main(argv=None) -> int:
     report["bulk"] = bench_bulk(args.bulk)
     report["plans"] = plans()
     report["load_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    out = ROOT / "var" / f"bench-imports-{connection.vendor}.json"
+    out = Path(args.out) if args.out else ROOT / "var" / f"bench-imports-{connection.vendor}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
