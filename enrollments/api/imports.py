@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts import scopes as scope_names
 from config.api.parsers import JSONParser
+from config.api.serializers import ApiSerializer
 from config.api.viewsets import ScopedReadOnlyViewSet, WorkspaceScopedViewSetMixin
 from enrollments.api.serializers import ActorSerializer
 from enrollments.api.views import _instance_of
@@ -72,7 +73,7 @@ class ImportRowSerializer(serializers.Serializer):
     reason = serializers.CharField(read_only=True)
 
 
-class ImportStartSerializer(serializers.Serializer):
+class ImportStartSerializer(ApiSerializer):
     file = serializers.FileField(required=False, help_text="A .csv or .xlsx file (multipart).")
     rows = serializers.ListField(
         child=serializers.JSONField(), required=False, help_text="Or the rows as JSON objects."

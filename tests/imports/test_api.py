@@ -93,10 +93,16 @@ def test_a_broken_file_is_a_400_that_says_what_is_wrong(api, workspace):
     assert not Import.objects.exists()
 
 
-def test_neither_or_both_bodies_is_a_400(api, workspace):
+def test_neither_or_both_bodies_and_unknown_options_are_a_400(api, workspace):
     instance = instance_in(workspace)
-    response = _start(api, instance, dryRun="true")
-    assert response.status_code == 400
+    assert _start(api, instance, dryRun="true").status_code == 400
+    rows = [{"firstName": "A", "lastName": "B", "email": "a@example.com"}]
+    response = _start(api, instance, rows=rows, surelyNotAnOption=True)
+    assert response.status_code == 400 and "surelyNotAnOption" in response.json()["message"]
+    upload = SimpleUploadedFile("list.csv", csv_rows(1))
+    both = _start(api, instance, file=upload, rows="x")
+    assert both.status_code == 400
+    assert not Import.objects.exists()
 
 
 def test_filters_and_bad_filter_values(api, workspace):
