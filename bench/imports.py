@@ -241,33 +241,10 @@ def plans() -> dict:
     return out
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=f"sqlite:///{ROOT / 'var' / 'bench-imports.sqlite3'}")
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--bulk", type=int, default=10_000)
-    parser.add_argument("--existing", type=int, default=50_000, help="enrollments seeded first")
-    parser.add_argument("--out", default="", help="JSON report path (var/bench-imports-*.json)")
-    args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
-    from bench.run import _environment, _fresh_database
-
-    _environment(args.db)
-    os.environ["IMPORT_CHUNK_SIZE"] = os.environ.get("IMPORT_CHUNK_SIZE", "1000")
-    _fresh_database(args.db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def _measure(args) -> dict:
+    """In its own process (so that its peak RSS is the import's, not the seeding's)."""
     from django.db import connection
 
-    from bench import seed as seeding
-
-    call_command("migrate", verbosity=0, interactive=False)
-    seeding.seed(enrollments=args.existing, instances=3, events=0, noise=0)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     report = {
         "engine": connection.vendor,
         "load": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
@@ -282,6 +259,43 @@ def main(argv=None) -> int:
     report["bulk"] = bench_bulk(args.bulk)
     report["plans"] = plans()
     report["load_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=f"sqlite:///{ROOT / 'var' / 'bench-imports.sqlite3'}")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument("--existing", type=int, default=50_000, help="enrollments seeded first")
+    parser.add_argument("--out", default="", help="JSON report path (var/bench-imports-*.json)")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench.run import _environment, _fresh_database
+
+    _environment(args.db)
+    os.environ.setdefault("IMPORT_CHUNK_SIZE", "1000")
+    if not args.measure:
+        _fresh_database(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import seed as seeding
+
+    if not args.measure:  # seed here, measure in a fresh process
+        call_command("migrate", verbosity=0, interactive=False)
+        seeding.seed(enrollments=args.existing, instances=3, events=0, noise=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        connection.close()
+        argv = [*(argv if argv is not None else sys.argv[1:]), "--measure"]
+        return subprocess.call([sys.executable, "-m", "bench.imports", *argv], cwd=ROOT)
+    report = _measure(args)
     out = Path(args.out) if args.out else ROOT / "var" / f"bench-imports-{connection.vendor}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
