@@ -52,6 +52,10 @@ class _Policy:
         return tuple(str(s) for s, targets in TRANSITIONS.items() if target in targets)
 
     @staticmethod
+    def targets(source: str) -> tuple[str, ...]:
+        return tuple(str(t) for t in TRANSITIONS.get(source, ()))
+
+    @staticmethod
     def scope(target: str) -> str:
         if target in REVIEW_TARGETS:
             return scope_names.ENROLLMENTS_REVIEW
@@ -200,7 +204,15 @@ def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
             )
             payload = payloads[pk]
             if move.to != row.status:  # a later move of this chunk: the event says this one's
-                payload = {**payload, "eligibilityStatus": move.to}
+                reason = move.reasons.get(pk, "")
+                eligibility = {**payload["eligibility"], "status": move.to, "reason": reason}
+                payload = {
+                    **payload,
+                    "eligibilityStatus": move.to,
+                    "eligibilityReason": reason,
+                    "eligibility": eligibility,
+                    "allowedTransitions": list(_Policy.targets(move.to)),
+                }
             events.setdefault(row.workspace_id, (row.workspace, []))[1].append(
                 {
                     "type": "enrollment.status_changed",
@@ -233,6 +245,7 @@ def bulk_transition(
     The caller (`enrollment_bulk_transition`) has checked the request and the scope."""
     from enrollments.services.lifecycle import _refusal
 
+    _require_scope(actor, _Policy.scope(to))
     results: dict[str, BulkResult] = {}
     order: list[str] = []
     for ids in id_chunks(enrollments):

@@ -153,3 +153,23 @@ def test_bulk_evaluate_sees_the_customers_other_enrollments(workspace):
     results = enrollment_bulk_evaluate(enrollments=[clash, free], actor=None)
     assert results[0].message.startswith("ineligible:")
     assert results[1].message.startswith("eligible:")
+
+
+def test_reopen_then_verdict_events_each_describe_their_move(workspace):
+    row = _rows(workspace, 1, "ineligible", evaluated_criteria_version=1)[0]
+    enrollment_bulk_evaluate(enrollments=[row], actor=None)
+    events = Event.objects.filter(enrollment_id=row.pk).order_by("created_at", "id")
+    moves = [(e.data["previousStatus"], e.data["object"]["eligibility"]["status"]) for e in events]
+    assert sorted(moves) == sorted([("ineligible", "candidate"), ("candidate", "eligible")])
+    reopen = next(e for e in events if e.data["previousStatus"] == "ineligible")
+    assert reopen.data["object"]["allowedTransitions"] == ["eligible", "ineligible"]
+
+
+def test_bulk_transition_needs_the_targets_scope(workspace, api_client_for):
+    from accounts.tenancy import tenant_for_api_key
+    from config.errors import ForbiddenError
+
+    rows = _rows(workspace, 1, "submitted")
+    writer = tenant_for_api_key(api_client_for(workspace, scopes=["enrollments:write"]).api_key)
+    with pytest.raises(ForbiddenError):
+        enrollment_bulk_transition(enrollments=rows, to="approved", actor=writer)
