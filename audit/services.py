@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.actors import actor_of
@@ -159,10 +160,11 @@ def audit_bulk_run(
     transaction once the run is over, in the actor's workspace (or the first row's)."""
     from audit.actors import actor_workspace
 
-    enrollments = list(enrollments)
-    if not enrollments:
+    # A bulk run may be a QuerySet of any size: only its first row is read, never the whole.
+    first = next(iter(enrollments[:1] if isinstance(enrollments, QuerySet) else enrollments), None)
+    if first is None:
         return None
-    workspace = actor_workspace(actor) or enrollments[0].workspace
+    workspace = actor_workspace(actor) or first.workspace
     succeeded = [r for r in results if r.ok]
     counts = {
         "requested": len(results),

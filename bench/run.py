@@ -511,8 +511,12 @@ def main(argv=None) -> int:
     parser.add_argument("--http-concurrency", type=int, default=4)
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--explain", action="store_true", help="print the query plans")
-    parser.add_argument("--only", default="", help="comma list: reads,writes,bulk,webhooks")
+    parser.add_argument(
+        "--only", default="", help="comma list: reads,writes,bulk,webhooks; or imports alone"
+    )
     args = parser.parse_args(argv)
+    if args.only == "imports":  # the import and set-based lifecycle scenarios: bench/imports.py
+        return subprocess.call([sys.executable, "-m", "bench.imports", "--db", args.db], cwd=ROOT)
 
     env = _environment(args.db)
     if not args.reuse:

@@ -446,3 +446,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Webhook secrets at rest (events/secretbox.py, docs/security.md) -----------------------------
 # Comma-separated; the first encrypts, all decrypt. Unset: derived from SECRET_KEY (development).
 WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")
+
+# --- Candidate import (enrollments.imports) ----------------------------------------------------
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_CHUNK_SIZE = int(os.environ.get("IMPORT_CHUNK_SIZE", "1000"))

@@ -4,6 +4,7 @@ from dashboard.views import (
     account,
     activity,
     enrollments,
+    imports,
     instances,
     invitations,
     list_options,
@@ -40,6 +41,14 @@ urlpatterns = [
         enrollments.EnrollmentCreateView.as_view(),
         name="enrollment-create",
     ),
+    # candidate imports
+    path("instances/<str:pk>/import/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path("imports/<str:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path(
+        "imports/<str:pk>/progress/", imports.ImportProgressView.as_view(), name="import-progress"
+    ),
+    path("imports/<str:pk>/action/", imports.ImportActionView.as_view(), name="import-action"),
+    path("imports/<str:pk>/report.csv", imports.ImportReportView.as_view(), name="import-report"),
     # enrollments
     path("enrollments/", enrollments.EnrollmentListView.as_view(), name="enrollment-list"),
     path(

@@ -222,3 +222,7 @@ class EnrollmentStatusChangeAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description="enrollment exists")
     def enrollment_exists(self, obj) -> bool:
         return obj.enrollment_id is not None
+
+
+# The import's admin lives beside its code; registered with the admin site here.
+from enrollments.imports import admin as _imports_admin  # noqa: E402, F401

@@ -177,13 +177,20 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
     """
 
     id = CuidField()
+    # No single-column indexes on these three: the composite indexes below start with them
+    # (a second index would only cost writes; docs/benchmarks.md, "Enrollment indexes").
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.PROTECT, related_name="enrollments"
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="enrollments", db_index=False
     )
     program_instance = models.ForeignKey(
-        "instances.ProgramInstance", on_delete=models.PROTECT, related_name="enrollments"
+        "instances.ProgramInstance",
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        db_index=False,
     )
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="enrollments")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
     lead = models.ForeignKey(
         Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
     )
@@ -368,8 +375,12 @@ class EnrollmentStatusChange(models.Model):
     staff find them in the admin ("Enrollment status changes", search by enrollment id)."""
 
     id = CuidField()
+    # Indexed by enr_change_ws_idx / enr_change_enr_idx (they start with these columns).
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.CASCADE, related_name="enrollment_status_changes"
+        "accounts.Workspace",
+        on_delete=models.CASCADE,
+        related_name="enrollment_status_changes",
+        db_index=False,
     )
     enrollment = models.ForeignKey(
         Enrollment,
@@ -377,6 +388,7 @@ class EnrollmentStatusChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="status_changes",
+        db_index=False,
     )
     enrollment_ref = models.CharField(max_length=25, db_index=True)
     program_instance_ref = models.CharField(max_length=25, db_index=True)
@@ -411,3 +423,7 @@ class EnrollmentStatusChange(models.Model):
         if not self._state.adding:
             raise ValueError("Enrollment status changes are immutable.")
         super().save(*args, **kwargs)
+
+
+# The import's models live beside its code (enrollments/imports/); registered with the app here.
+from enrollments.imports.models import Import, ImportRow  # noqa: E402, F401

@@ -133,12 +133,46 @@ def event_record_many(*, workspace, items: list[dict]) -> list[Event]:
     Event.objects.bulk_create(events)
     _fan_out_many(events)
     if settings.NOTIFICATIONS_ENABLED:
-        for event in events:
-            if event.type == Event.Type.ENROLLMENT_STATUS_CHANGED and enrollment_status_of(
-                event.data["object"]
-            ) in (CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES):
-                tasks.enqueue(tasks.enrollment_status_notify, event.pk)
+        notified = CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES
+        _enqueue_many(
+            tasks.enrollment_status_notify,
+            [
+                event.pk
+                for event in events
+                if event.type == Event.Type.ENROLLMENT_STATUS_CHANGED
+                and enrollment_status_of(event.data["object"]) in notified
+            ],
+        )
     return events
+
+
+def _enqueue_many(task_obj, ids: list[str]) -> None:
+    """`tasks.enqueue(task_obj, id)` for each id; with the database backend the task rows are
+    one bulk INSERT (what `DatabaseBackend.enqueue` writes, row for row), so a bulk action's
+    statements stay constant per chunk."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task_obj.get_backend()
+    if not ids:
+        return
+    if not isinstance(backend, DatabaseBackend) or len(ids) == 1:
+        for pk in ids:
+            tasks.enqueue(task_obj, pk)
+        return
+    backend.validate_task(task_obj)
+    DBTaskResult.objects.bulk_create(
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs={"args": [pk], "kwargs": {}},
+            priority=task_obj.priority,
+            task_path=task_obj.module_path,
+            queue_name=task_obj.queue_name,
+            run_after=task_obj.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        for pk in ids
+    )
 
 
 def enrollment_status_of(obj: dict) -> str | None:

@@ -124,6 +124,14 @@ def _payload(enrollment: Enrollment) -> dict:
     return enrollment_payload(enrollment)
 
 
+def _payloads(enrollments: list[Enrollment]) -> list[dict]:
+    """`_payload` of many enrollments: one serializer (its fields are built once, which is
+    most of a serializer's cost), for the bulk paths."""
+    from enrollments.payloads import EnrollmentSerializer
+
+    return [dict(item) for item in EnrollmentSerializer(enrollments, many=True).data]
+
+
 def _record(enrollment: Enrollment, type: str, **extra) -> None:
     event_record(
         workspace=enrollment.workspace,

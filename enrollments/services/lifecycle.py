@@ -13,7 +13,6 @@ from accounts.tenancy import Tenant
 from audit.services import audit_bulk_run
 from config.errors import (
     ConflictError,
-    DomainError,
     DomainValidationError,
     InvalidTransitionError,
 )
@@ -26,13 +25,11 @@ from enrollments.models import (
 from enrollments.services._common import (
     BulkResult,
     _lock,
-    _payload,
     _record,
     _refuse_read_only,
     _require_scope,
 )
 from enrollments.transitions import Transition, transition_for, transition_to
-from events.services import event_record_many
 from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate_for_instance
 from instances.formconfig import form_config_missing_fields
 
@@ -82,10 +79,8 @@ def _apply_transition(
     reason: str,
     metadata: dict | None,
     start_date: datetime | None,
-    batch: "_Batch | None" = None,
 ) -> Enrollment:
-    """The transition on a row already locked by the caller's transaction. With a `batch`
-    (bulk actions), the history row and the event are written later by `batch.flush()`."""
+    """The transition on a row already locked by the caller's transaction."""
     if to not in locked.allowed_transitions:
         raise _refusal(locked, to)
     row = transition_for(locked.status, to)
@@ -124,13 +119,10 @@ def _apply_transition(
         actor_api_key=actor.api_key if actor else None,
         actor_label=(actor.actor_label if actor else "system")[:200],
     )
-    if batch is None:
-        change.save()
-        _record(locked, "enrollment.status_changed", previous_status=previous, actor=actor)
-        # The spec: `enrollment.updated` whenever the status or the data changes.
-        _record(locked, "enrollment.updated", previous_status=previous, actor=actor)
-    else:
-        batch.add(change, locked, previous, actor)
+    change.save()
+    _record(locked, "enrollment.status_changed", previous_status=previous, actor=actor)
+    # The spec: `enrollment.updated` whenever the status or the data changes.
+    _record(locked, "enrollment.updated", previous_status=previous, actor=actor)
     return locked
 
 
@@ -247,7 +239,6 @@ def _evaluate_locked(
     *,
     actor: Tenant | None,
     subject_of: Callable[[Enrollment], EligibilitySubject],
-    batch: "_Batch | None" = None,
 ) -> EligibilityResult:
     """`enrollment_evaluate` on a row the caller's transaction has locked. `subject_of(row)`
     is what the rules look at (one query for one row; a lookup prepared for a whole batch)."""
@@ -268,12 +259,7 @@ def _evaluate_locked(
             ),
             metadata=None,
             start_date=None,
-            batch=batch,
         )
-        if batch is not None:
-            # The reopening's history row and event are written before the verdict's, so
-            # both keep their order (created_at) in the history and in the event log.
-            batch.flush()
     if locked.status != EnrollmentStatus.CANDIDATE:
         allowed = locked.allowed_transitions
         raise InvalidTransitionError(
@@ -292,110 +278,22 @@ def _evaluate_locked(
             "criteriaVersion": instance.criteria_version,
         },
         start_date=None,
-        batch=batch,
     )
     return result
 
 
-# --- bulk -------------------------------------------------------------------------------------
-# Rows per transaction in bulk actions: bounds how long the row locks (and, on SQLite, the
-# database's write lock) are held while keeping the statements per row constant.
-BULK_CHUNK_SIZE = 200
-
-
-class _Batch:
-    """History rows and events of one bulk chunk, written with bulk SQL by `flush()`."""
-
-    def __init__(self) -> None:
-        self.changes: list[EnrollmentStatusChange] = []
-        self.events: dict[str, list[dict]] = {}
-        self.workspaces: dict[str, object] = {}
-
-    def add(self, change, enrollment: Enrollment, previous: str, actor=None) -> None:
-        self.changes.append(change)
-        self.workspaces[enrollment.workspace_id] = enrollment.workspace
-        payload = _payload(enrollment)
-        self.events.setdefault(enrollment.workspace_id, []).extend(
-            {
-                "type": type_,
-                "obj": payload,
-                "previous_status": previous,
-                "enrollment_id": enrollment.pk,
-                "program_instance_id": enrollment.program_instance_id,
-                "actor": actor,
-            }
-            for type_ in ("enrollment.status_changed", "enrollment.updated")
-        )
-
-    def flush(self) -> None:
-        EnrollmentStatusChange.objects.bulk_create(self.changes)
-        for workspace_id, items in self.events.items():
-            event_record_many(workspace=self.workspaces[workspace_id], items=items)
-        self.__init__()
-
-
-def _bulk(enrollments, step, *, prepare=None) -> list[BulkResult]:
-    """Run `step(locked_row, batch)` on each enrollment, `BULK_CHUNK_SIZE` rows per transaction.
-
-    The rows of a chunk are locked with one query (in id order, so concurrent bulk actions
-    cannot deadlock); each row's refusal is decided before that row writes anything, so one
-    refusal never undoes the others; the history rows and events are bulk-inserted. Only the
-    status UPDATE stays per row: it goes through the model's `save()` (django-fsm's protected
-    field and its concurrency check), never a bulk update. `prepare(rows)` may return a context
-    (e.g. lookups for the whole chunk) passed to `step` as its third argument.
-    """
-    results: dict[str, BulkResult] = {}
-    ids = list(dict.fromkeys(e.pk for e in enrollments))
-    for start in range(0, len(ids), BULK_CHUNK_SIZE):
-        chunk = ids[start : start + BULK_CHUNK_SIZE]
-        with transaction.atomic():
-            locked = {
-                row.pk: row
-                for row in Enrollment.objects.select_for_update(of=("self",))
-                .select_related("program_instance__program", "workspace")
-                .filter(pk__in=chunk)
-                .order_by("pk")
-            }
-            context = prepare(list(locked.values())) if prepare else None
-            batch = _Batch()
-            for pk in chunk:
-                row = locked.get(pk)
-                if row is None:
-                    results[pk] = BulkResult(pk, False, "This enrollment no longer exists.")
-                    continue
-                try:
-                    results[pk] = BulkResult(pk, True, step(row, batch, context))
-                except DomainError as exc:
-                    results[pk] = BulkResult(pk, False, exc.message)
-            batch.flush()
-    return [results[e.pk] for e in enrollments]
-
-
+# --- bulk: the set-based path (enrollments.services.bulk) ----------------------------------
 def enrollment_bulk_transition(
     *, enrollments, to: str, actor: Tenant | None, reason: str = ""
 ) -> list[BulkResult]:
-    """`enrollment_transition` for each enrollment; returns one BulkResult per row.
+    """`enrollment_transition` for each enrollment (a list, or a QuerySet walked by id chunks);
+    returns one BulkResult per row. Set-based: see enrollments.services.bulk."""
+    from enrollments.services import bulk
 
-    Statements: a constant per chunk of `BULK_CHUNK_SIZE` rows plus one UPDATE per moved row
-    (and the task backend's enqueue per webhook delivery or notification)."""
     _check_transition_request(to=to, actor=actor, start_date=None, metadata=None)
     # Refused as a whole: every row would be refused for the same missing reason.
     _require_reason(transition_to(to), reason)
-
-    def move(row, batch, _context):
-        _refuse_read_only(row)
-        _apply_transition(
-            row,
-            to=to,
-            actor=actor,
-            reason=reason or "",
-            metadata=None,
-            start_date=None,
-            batch=batch,
-        )
-        return f"Moved to {to}."
-
-    results = _bulk(enrollments, move)
+    results = bulk.bulk_transition(enrollments=enrollments, to=to, actor=actor, reason=reason or "")
     audit_bulk_run(
         actor=actor,
         action="enrollments.bulkTransition",
@@ -407,22 +305,10 @@ def enrollment_bulk_transition(
 
 
 def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkResult]:
-    """`enrollment_evaluate` for each enrollment (same statement counts as the bulk
-    transition: the customers' current enrollments are read once per chunk)."""
-    from enrollments.selectors import enrollment_eligibility_subject_many
+    """`enrollment_evaluate` for each enrollment, set-based (enrollments.services.bulk)."""
+    from enrollments.services import bulk
 
-    def run(row, batch, subjects):
-        _require_scope(actor, scope_names.ENROLLMENTS_WRITE)  # a refusal per row, as before
-        result = _evaluate_locked(
-            row, actor=actor, subject_of=lambda locked: subjects[locked.pk], batch=batch
-        )
-        return f"{row.status}: {result.reason}"
-
-    results = _bulk(
-        enrollments,
-        run,
-        prepare=lambda rows: enrollment_eligibility_subject_many(enrollments=rows),
-    )
+    results = bulk.bulk_evaluate(enrollments=enrollments, actor=actor)
     audit_bulk_run(
         actor=actor, action="enrollments.bulkEvaluate", enrollments=enrollments, results=results
     )

@@ -147,6 +147,19 @@ def fuzz_world(db, settings, monkeypatch):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         clients.append(client)
+    from enrollments.imports.service import import_start
+
+    open_instance = next(
+        i
+        for i in ProgramInstance.objects.for_workspace(workspace).select_related("program")
+        if i.enrollment_block_reason() is None
+    )
+    ids["imports"] = import_start(
+        workspace=workspace,
+        instance=open_instance,
+        actor=None,
+        rows=[{"firstName": "Fuzz", "lastName": "Row", "email": "fuzz@example.com"}],
+    ).pk
     # A key to be deleted by DELETE /apiKeys/{id} (never one the fuzzer is using).
     spare, _ = make_api_key(workspace)
     ids["apiKeys"] = spare.pk

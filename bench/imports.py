@@ -1,0 +1,321 @@
+"""Import and set-based lifecycle benchmarks (issue 11's "Speed"), on demand only.
+
+    .venv/bin/python -m bench.imports --db postgres://postgres@127.0.0.1:5432/gp_bench
+    .venv/bin/python -m bench.imports --db sqlite:///var/bench-imports.sqlite3 --rows 20000
+
+The database is DROPPED and re-created. Measured in one process: a `rows`-row CSV imported and
+evaluated (history rows and events included) with the process's peak RSS; on PostgreSQL a
+COPY of the same rows into a table of the enrollment's shape (same indexes), and the write
+cost of each enrollment index alone; then bulk evaluation and bulk transition of `bulk`
+candidates; and the plans of the statements the set-based path runs. Prints Markdown and
+saves var/bench-imports-<engine>.json.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "First name,Last name,Email,Phone,Street,City,State,ZIP,Device type,Manufacturer,Capacity (kWh),Serial number,Account number,Campaign\n"  # noqa: E501
+STATES = ["NY", "CA", "TX", "WA"]
+
+
+def make_csv(rows: int, *, start: int = 0, seed: int = 11) -> bytes:
+    rng = random.Random(seed)
+    out = io.StringIO()
+    out.write(HEADER)
+    for i in range(start, start + rows):
+        state = rng.choice(STATES)
+        device = rng.choice(["battery", "battery", "thermostat", "heat_pump"])
+        out.write(
+            f"Ana{i % 97},Person{i},person{i}@bench.example.com,+1555{i:07d},{i} Main St,"
+            f"Springfield,{state},{10000 + i % 80000},{device},tesla,{rng.randint(1, 20)},"
+            f"SN{i},ACC-{i:08d},wave-{i % 5}\n"
+        )
+    return out.getvalue().encode()
+
+
+def _cpu() -> float:
+    """This process's CPU seconds: on a shared machine, what the work itself cost."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _instance(name: str):
+    from bench import seed as seeding
+    from instances.models import ProgramInstance
+
+    data = seeding.data("")
+    template = data.instances[0]
+    return ProgramInstance.objects.create(
+        program=template.program,
+        workspace=data.workspace,
+        name=name,
+        slug=f"bench-import-{name}",
+        eligibility_criteria={"regions": ["NY", "CA"], "deviceTypes": ["battery"]},
+    )
+
+
+def bench_import(rows: int) -> dict:
+    from enrollments.imports.service import import_run, import_start
+    from enrollments.models import EnrollmentStatusChange
+    from events.models import Event
+
+    instance = _instance("main")
+    content = make_csv(rows)
+    before = _peak_rss_mb()
+    start, cpu = time.perf_counter(), _cpu()
+    imp = import_start(
+        workspace=instance.workspace,
+        instance=instance,
+        actor=None,
+        file_name="bench.csv",
+        content=content,
+        enqueue=False,
+    )
+    imp = import_run(import_id=imp.pk)
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(rows / seconds),
+        "python_cpu_seconds": round(cpu, 1),
+        "created": imp.created,
+        "eligible": imp.eligible,
+        "ineligible": imp.ineligible,
+        "history_rows": EnrollmentStatusChange.objects.filter(
+            program_instance_ref=instance.pk
+        ).count(),
+        "events": Event.objects.filter(program_instance_id=instance.pk).count(),
+        "peak_rss_mb_before": before,
+        "peak_rss_mb": _peak_rss_mb(),
+        "file_mb": round(len(content) / 1e6, 1),
+    }
+
+
+def _copy_rows(rows: int):
+    """The import's rows as the enrollment table's columns (for COPY)."""
+    from config.ids import new_id
+
+    now = "2026-01-01 00:00:00+00"
+    for i in range(rows):
+        yield (
+            new_id(), "ws", "inst", new_id(), None, None, "customerInfo", f"Ana{i % 97}",
+            f"Person{i}", f"person{i}@bench.example.com", f"+1555{i:07d}", "[]", "battery",
+            "5.000", f"SN{i}", f"ACC-{i:08d}", "", "[]", '{"Campaign": "wave"}', "candidate", "",
+            None, None, "", now, now, f"{i} Main St", "", "Springfield", "NY", "10001", "",
+        )  # fmt: skip
+
+
+COPY_COLUMNS = (
+    "id, workspace_id, program_instance_id, customer_id, lead_id, previous_enrollment_id, "
+    "identification_type, first_name, last_name, email, phone, manufacturer_slugs, device_type, "
+    "device_capacity, serial_number, reference_id, reference_description, tags, metadata, "
+    "status, eligibility_reason, evaluated_criteria_version, enrollment_start_date, "
+    "exit_reason, created_at, updated_at, street_one, street_two, city, state, postal_code, "
+    "country"
+)
+
+
+def _copy_seconds(cursor, table: str, rows: list[tuple]) -> float:
+    start = time.perf_counter()
+    with cursor.copy(f"COPY {table} ({COPY_COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return time.perf_counter() - start
+
+
+def bench_copy(rows: int) -> dict:
+    """COPY of the same number of rows into a table shaped like the enrollment table (every
+    index), and each index's write cost alone (COPY into a bare copy with only that index)."""
+    from django.db import connection
+
+    result = {}
+    rows = list(_copy_rows(rows))  # made before the clock starts (ids cost ~0.1 ms each)
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # psycopg's own, for COPY
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute("CREATE TABLE bench_copy (LIKE enrollments_enrollment INCLUDING ALL)")
+        result["copy_all_indexes_s"] = round(_copy_seconds(cursor, "bench_copy", rows), 2)
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'enrollments_enrollment'"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute("DROP TABLE bench_copy")
+        cursor.execute("CREATE TABLE bench_copy (LIKE enrollments_enrollment INCLUDING DEFAULTS)")
+        bare = _copy_seconds(cursor, "bench_copy", rows)
+        result["copy_no_index_s"] = round(bare, 2)
+        costs = {}
+        for name, definition in sorted(indexes):
+            cursor.execute("TRUNCATE bench_copy")
+            cursor.execute("DROP INDEX IF EXISTS bench_copy_one")
+            cursor.execute(
+                definition.replace(f"INDEX {name} ON", "INDEX bench_copy_one ON").replace(
+                    "public.enrollments_enrollment", "public.bench_copy"
+                )
+            )
+            costs[name] = round(_copy_seconds(cursor, "bench_copy", rows) - bare, 2)
+        cursor.execute("DROP TABLE bench_copy")
+        result["index_write_cost_s"] = costs
+    return result
+
+
+def bench_bulk(rows: int) -> dict:
+    from enrollments.imports.service import import_run, import_start
+    from enrollments.models import Enrollment
+    from enrollments.services import enrollment_bulk_evaluate, enrollment_bulk_transition
+
+    instance = _instance("bulk")
+    imp = import_start(
+        workspace=instance.workspace,
+        instance=instance,
+        actor=None,
+        file_name="bulk.csv",
+        content=make_csv(rows, start=10_000_000),
+        evaluate=False,
+        enqueue=False,
+    )
+    import_run(import_id=imp.pk)
+    mine = Enrollment.objects.filter(program_instance=instance)
+    out = {}
+    for name, call in (
+        ("bulk evaluate", lambda: enrollment_bulk_evaluate(enrollments=mine, actor=None)),
+        (
+            "bulk transition eligible→submitted",
+            lambda: enrollment_bulk_transition(
+                enrollments=mine.filter(status="eligible"), to="submitted", actor=None
+            ),
+        ),
+    ):
+        start, cpu = time.perf_counter(), _cpu()
+        results = call()
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        out[name] = {
+            "rows": len(results),
+            "moved": sum(r.ok for r in results),
+            "seconds": round(seconds, 2),
+            "rows_per_s": round(len(results) / seconds),
+            "python_cpu_seconds": round(cpu, 2),
+        }
+    return out
+
+
+def plans() -> dict:
+    """EXPLAIN of the statements the import and the set-based path run, on the loaded data."""
+    from django.db import connection
+
+    from enrollments.models import Enrollment
+
+    sample = list(Enrollment.objects.order_by("?").values_list("pk", "workspace_id")[:500])
+    ids = [pk for pk, _ in sample]
+    workspace = sample[0][1]
+    refs = [f"ACC-{i:08d}" for i in range(0, 1000)]
+    emails = [f"person{i}@bench.example.com" for i in range(0, 1000)]
+    queries = {
+        "import match (workspace + reference or email)": (
+            "SELECT id FROM enrollments_enrollment WHERE workspace_id = %s AND "
+            "(reference_id = ANY(%s) OR email = ANY(%s))",
+            [workspace, refs, emails],
+        ),
+        "chunk read (id IN)": (
+            "SELECT id, status FROM enrollments_enrollment WHERE id = ANY(%s)",
+            [ids],
+        ),
+        "customers' enrolled programs (customer_id IN, status)": (
+            "SELECT customer_id FROM enrollments_enrollment WHERE customer_id = ANY("
+            "SELECT customer_id FROM enrollments_enrollment WHERE id = ANY(%s)) "
+            "AND status IN ('submitted', 'approved')",
+            [ids],
+        ),
+    }
+    prefix = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    out = {}
+    with connection.cursor() as cursor:
+        for name, (sql, params) in queries.items():
+            if connection.vendor != "postgresql":
+                continue
+            cursor.execute(prefix + sql, params)
+            # Plan lines without the literal id/email lists (thousands of characters each).
+            out[name] = [
+                re.sub(r"'\{[^}]*\}'", "'{...}'", " | ".join(str(c) for c in row))[:200]
+                for row in cursor.fetchall()
+            ]
+    return out
+
+
+def _measure(args) -> dict:
+    """In its own process (so that its peak RSS is the import's, not the seeding's)."""
+    from django.db import connection
+
+    report = {
+        "engine": connection.vendor,
+        "load": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        "existing_enrollments": args.existing,
+        "import": bench_import(args.rows),
+    }
+    if connection.vendor == "postgresql":
+        report["copy"] = bench_copy(args.rows)
+        report["import"]["ratio_to_copy"] = round(
+            report["import"]["seconds"] / max(report["copy"]["copy_all_indexes_s"], 0.01), 1
+        )
+    report["bulk"] = bench_bulk(args.bulk)
+    report["plans"] = plans()
+    report["load_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=f"sqlite:///{ROOT / 'var' / 'bench-imports.sqlite3'}")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--bulk", type=int, default=10_000)
+    parser.add_argument("--existing", type=int, default=50_000, help="enrollments seeded first")
+    parser.add_argument("--out", default="", help="JSON report path (var/bench-imports-*.json)")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench.run import _environment, _fresh_database
+
+    _environment(args.db)
+    os.environ.setdefault("IMPORT_CHUNK_SIZE", "1000")
+    if not args.measure:
+        _fresh_database(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import seed as seeding
+
+    if not args.measure:  # seed here, measure in a fresh process
+        call_command("migrate", verbosity=0, interactive=False)
+        seeding.seed(enrollments=args.existing, instances=3, events=0, noise=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        connection.close()
+        argv = [*(argv if argv is not None else sys.argv[1:]), "--measure"]
+        return subprocess.call([sys.executable, "-m", "bench.imports", *argv], cwd=ROOT)
+    report = _measure(args)
+    out = Path(args.out) if args.out else ROOT / "var" / f"bench-imports-{connection.vendor}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

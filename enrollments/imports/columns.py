@@ -1,0 +1,139 @@
+"""Matching a file's column headers to the enrollment's fields.
+
+A header matches by its letters and digits alone, lower-cased: `firstName`, `first_name` and
+"First name" are all `firstname`. `meta.<key>` columns go into the enrollment's metadata under
+`<key>`; a column that matches nothing goes into metadata under its header (and the import
+says which). The person can override any match (`mapping`: header → field, `meta` or `ignore`).
+"""
+
+import re
+
+# field (API name) -> (words for people, header spellings after `_key()`)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "firstName": ("First name", ("firstname", "first", "givenname", "forename")),
+    "lastName": ("Last name", ("lastname", "last", "surname", "familyname")),
+    "email": ("Email", ("email", "emailaddress", "mail", "email1")),
+    "phone": ("Phone", ("phone", "phonenumber", "telephone", "tel", "mobile")),
+    "streetOne": (
+        "Street",
+        ("streetone", "street", "street1", "address", "address1", "addressline1", "streetaddress"),
+    ),
+    "streetTwo": ("Street (line 2)", ("streettwo", "street2", "address2", "addressline2")),
+    "city": ("City", ("city", "town")),
+    "state": ("State", ("state", "region", "province")),
+    "postalCode": ("Postal code", ("postalcode", "zip", "zipcode", "postcode")),
+    "country": ("Country", ("country",)),
+    "manufacturerSlugs": ("Manufacturers", ("manufacturerslugs", "manufacturers", "manufacturer")),
+    "deviceType": ("Device type", ("devicetype", "device")),
+    "deviceCapacity": ("Capacity (kWh)", ("devicecapacity", "capacity", "capacitykwh")),
+    "serialNumber": ("Serial number", ("serialnumber", "serial", "serialno")),
+    "referenceId": (
+        "Reference",
+        ("referenceid", "reference", "ref", "customernumber", "accountnumber"),
+    ),
+    "referenceDescription": ("Reference description", ("referencedescription", "description")),
+    "tags": ("Tags", ("tags", "tag")),
+}
+META, IGNORE = "meta", "ignore"
+LABELS = {name: label for name, (label, _) in FIELDS.items()}
+_BY_KEY = {key: name for name, (_, keys) in FIELDS.items() for key in keys}
+LIST_FIELDS = ("tags", "manufacturerSlugs")
+ADDRESS_FIELDS = ("streetOne", "streetTwo", "city", "state", "postalCode", "country")
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", (header or "").lower())
+
+
+def match_columns(header: list[str], overrides: dict | None = None) -> dict[str, str]:
+    """header → field name, `meta.<key>` or `ignore`. A field is matched once (the first
+    column that names it); a later column naming it again goes into metadata."""
+    overrides = overrides or {}
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for column in header:
+        if not column or column in mapping:
+            continue  # a column without a header (or a repeated one) is left out
+        chosen = overrides.get(column)
+        if chosen == IGNORE:
+            mapping[column] = IGNORE
+            continue
+        if chosen in FIELDS and chosen not in taken:
+            field = chosen
+        elif chosen == META or column.lower().startswith("meta."):
+            field = None
+        else:
+            field = _BY_KEY.get(_key(column))
+            field = field if field not in taken else None
+        if field:
+            mapping[column] = field
+            taken.add(field)
+        else:
+            key = column[5:] if column.lower().startswith("meta.") else column
+            mapping[column] = f"meta.{key.strip()}"
+    return mapping
+
+
+def metadata_columns(mapping: dict[str, str]) -> list[str]:
+    """Columns that were not matched to a field (`meta.*` ones aside): say which, so that a
+    misspelt header is noticed."""
+    return [
+        column
+        for column, target in mapping.items()
+        if target.startswith("meta.") and not column.lower().startswith("meta.")
+    ]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;|]", value) if part.strip()]
+
+
+def body_of(header: list[str], cells: list[str], mapping: dict[str, str]) -> dict:
+    """One row as the body of the API's enrollment create (identificationType customerInfo).
+    Blank cells are left out: on a matched enrollment they change nothing."""
+    body: dict = {"identificationType": "customerInfo"}
+    address: dict = {}
+    metadata: dict = {}
+    for column, value in zip(header, cells, strict=False):
+        target = mapping.get(column, IGNORE)
+        if target == IGNORE or value in ("", None):
+            continue
+        if target.startswith("meta."):
+            metadata[target[5:]] = value
+        elif target in ADDRESS_FIELDS:
+            address[target] = value
+        elif target in LIST_FIELDS:
+            body[target] = _split(value)
+        else:
+            body[target] = value
+    if address:
+        body["address"] = address
+    if metadata:
+        body["metadata"] = metadata
+    return body
+
+
+def json_row_cells(row: dict) -> dict[str, str]:
+    """A JSON row (the API's field names, `address` and `metadata`/`meta` objects allowed) as
+    column → text, the same shape a file row has."""
+    flat: dict[str, str] = {}
+    for key, value in row.items():
+        if key == "address" and isinstance(value, dict):
+            for sub, sub_value in value.items():
+                flat[sub] = _text(sub_value)
+        elif key in ("metadata", "meta") and isinstance(value, dict):
+            for sub, sub_value in value.items():
+                flat[f"meta.{sub}"] = _text(sub_value)
+        elif isinstance(value, list):
+            flat[key] = ",".join(_text(v) for v in value)
+        else:
+            flat[key] = _text(value)
+    return flat
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()

@@ -1,0 +1,320 @@
+"""One chunk of an import: validate the rows, match them to the instance's enrollments, write
+the new and changed ones with bulk SQL, evaluate them set-based, and return the report rows.
+
+Validation is the API's enrollment create, not a copy of it: the row becomes a create body
+(identificationType customerInfo) checked by the API's request serializer, then by the
+service's own rules (`_refuse_status_fields`, `_normalise`, `_missing_person_fields`), the same
+functions `enrollment_create` runs. Only the writes differ: bulk INSERT/UPDATE per chunk.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from config.errors import DomainError, DomainValidationError
+from enrollments.imports.columns import LABELS, body_of
+from enrollments.imports.models import Import, ImportRow
+from enrollments.models import CLOSED_STATUSES, Customer, Enrollment, EnrollmentStatus
+from enrollments.services import bulk
+from enrollments.services._common import (
+    ADDRESS_FIELDS,
+    DETAIL_FIELDS,
+    PERSON_FIELDS,
+    _normalise,
+    _payloads,
+    _refuse_status_fields,
+    enrollment_sync_terms,
+)
+from enrollments.services.enrollment import _missing_person_fields, _refuse_excluded_programs
+from events.services import event_record_many
+
+FIELDS = (*PERSON_FIELDS, *ADDRESS_FIELDS, *DETAIL_FIELDS)
+R = ImportRow.Result
+
+
+@dataclass
+class _Row:
+    number: int
+    clean: dict | None = None
+    errors: list[dict] = field(default_factory=list)
+    result: str = R.FAILED
+    enrollment: Enrollment | None = None
+    eligible: bool | None = None
+    reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        ref = self.clean.get("reference_id")
+        return ("ref", ref) if ref else ("email", self.clean["email"])
+
+
+def _errors_of(detail, prefix: str = "") -> list[dict]:
+    """DRF / domain error details as [{field, message}] (nested address fields by name)."""
+    if isinstance(detail, dict):
+        out = []
+        for name, value in detail.items():
+            inner = name if name not in ("address", "nonFieldErrors") else prefix
+            out += _errors_of(value, inner if isinstance(value, dict) else name)
+        return out
+    if isinstance(detail, list):
+        if all(isinstance(v, str) or hasattr(v, "code") for v in detail):
+            return [{"field": prefix, "message": str(v)} for v in detail]
+        return [e for i, v in enumerate(detail) for e in _errors_of(v, f"{prefix}[{i}]")]
+    return [{"field": prefix, "message": str(detail)}]
+
+
+def create_serializer():
+    """The API's create body serializer, built once per chunk (building its fields is most of
+    its cost); `validate` runs it on each row as `is_valid()` would."""
+    from enrollments.api.serializers import EnrollmentCreateSerializer
+
+    return EnrollmentCreateSerializer()
+
+
+def validate(number: int, body: dict, serializer=None) -> _Row:
+    """The API's create validation of one row (serializer, then the service's rules)."""
+    from rest_framework.exceptions import ValidationError
+
+    serializer = serializer or create_serializer()
+    row = _Row(number)
+    try:
+        data = dict(serializer.run_validation(body))
+    except ValidationError as exc:
+        row.errors = _errors_of(exc.detail)
+        # Every error at once: the service's required person fields too.
+        given = {"first_name": body.get("firstName"), "last_name": body.get("lastName")}
+        try:
+            _missing_person_fields({**given, "email": body.get("email")}, "required")
+        except DomainValidationError as exc:
+            named = {e["field"] for e in row.errors}
+            row.errors += [e for e in _errors_of(exc.details) if e["field"] not in named]
+        return row
+    try:
+        _refuse_status_fields(data)
+        clean = _normalise(data)
+        _missing_person_fields(clean, "every row needs the person's first name, last name, email")
+    except DomainValidationError as exc:
+        row.errors = _errors_of(exc.details) or [{"field": "", "message": exc.message}]
+        return row
+    row.clean = clean
+    return row
+
+
+def _apply(enrollment: Enrollment, clean: dict) -> list[str]:
+    """Set the row's given values on the enrollment; the names of those that changed.
+    Metadata is merged (a file's columns add or change keys, never drop others)."""
+    changed = []
+    for name in FIELDS:
+        if name not in clean or (name == "reference_id" and not clean[name]):
+            continue
+        value = clean[name]
+        if name == "metadata":
+            value = {**(enrollment.metadata or {}), **value}
+        if getattr(enrollment, name) != value:
+            setattr(enrollment, name, value)
+            changed.append(name)
+    return changed
+
+
+def process_chunk(*, imp: Import, instance, header, mapping, records, actor) -> list[_Row]:
+    """Rows `records` [(number, cells)] of `imp`; writes nothing on a dry run. Runs inside the
+    caller's transaction (the chunk and its report commit together)."""
+    serializer = create_serializer()
+    rows = [
+        validate(number, body_of(header, cells, mapping), serializer) for number, cells in records
+    ]
+    valid = [row for row in rows if row.clean is not None]
+    refs = {r.clean["reference_id"] for r in valid if r.clean.get("reference_id")}
+    emails = {r.clean["email"] for r in valid if not r.clean.get("reference_id")}
+    # By workspace + reference/email (their indexes), not by instance: an instance with
+    # 100,000 enrollments would be scanned once per chunk. The instance is checked here.
+    existing = (
+        Enrollment.objects.filter(workspace_id=imp.workspace_id)
+        .filter(Q(reference_id__in=refs) | Q(email__in=emails))
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("created_at")
+    )
+    index: dict[tuple[str, str], Enrollment] = {}
+    for enrollment in existing:
+        if enrollment.program_instance_id != instance.pk:
+            continue
+        enrollment.program_instance = instance
+        if enrollment.reference_id in refs:
+            index.setdefault(("ref", enrollment.reference_id), enrollment)
+        if enrollment.email in emails:
+            index.setdefault(("email", enrollment.email), enrollment)
+    new: dict[str, Enrollment] = {}
+    dirty: dict[str, tuple[Enrollment, set[str]]] = {}
+    for row in valid:
+        target = index.get(row.key)
+        if target is None:
+            values = {k: row.clean[k] for k in FIELDS if k in row.clean}
+            target = Enrollment(
+                workspace_id=imp.workspace_id,
+                program_instance=instance,
+                identification_type="customerInfo",
+                **values,
+            )
+            if hasattr(Enrollment, "source"):  # the enrollment's origin (issue 10)
+                target.source = "import"
+            index[row.key] = new[target.pk] = target
+            row.result, row.enrollment = R.CREATED, target
+            continue
+        changed = _apply(target, row.clean)
+        row.enrollment = target
+        if target.pk in new:
+            row.result = R.UPDATED if changed else R.UNCHANGED
+        elif changed:
+            row.result = R.UPDATED
+            dirty.setdefault(target.pk, (target, set()))[1].update(changed)
+        else:
+            row.result = R.UNCHANGED
+    if not imp.dry_run:
+        _write(imp=imp, instance=instance, new=new, dirty=dirty, rows=valid, actor=actor)
+    if imp.evaluate:
+        _evaluate(imp=imp, instance=instance, rows=valid, actor=actor)
+    return rows
+
+
+def _customers(workspace_id: str, enrollments: list[Enrollment]) -> dict[str, Customer]:
+    """email → the workspace's customer, creating the missing ones (bulk; a concurrent
+    import's customer with the same email is reused)."""
+    emails = {e.email for e in enrollments}
+    found = {
+        c.email: c for c in Customer.objects.filter(workspace_id=workspace_id, email__in=emails)
+    }
+    missing = [e for e in enrollments if e.email not in found]
+    if missing:
+        people = {}
+        for e in missing:
+            people.setdefault(
+                e.email,
+                Customer(
+                    workspace_id=workspace_id,
+                    **{k: getattr(e, k) for k in (*PERSON_FIELDS, *ADDRESS_FIELDS)},
+                ),
+            )
+        Customer.objects.bulk_create(people.values(), ignore_conflicts=True)
+        found = {
+            c.email: c for c in Customer.objects.filter(workspace_id=workspace_id, email__in=emails)
+        }
+    return found
+
+
+def _write(*, imp, instance, new, dirty, rows, actor) -> None:
+    customers = _customers(imp.workspace_id, list(new.values()))
+    refused: dict[str, str] = {}
+    for enrollment in new.values():
+        enrollment.customer = customers[enrollment.email]
+        try:  # one query per row only when the instance excludes other programs
+            _refuse_excluded_programs(instance, enrollment.customer)
+        except DomainError as exc:
+            refused[enrollment.pk] = exc.message
+    candidates = [e for pk, e in new.items() if pk not in refused]
+    Enrollment.objects.bulk_create(candidates, ignore_conflicts=True)
+    inserted = set(
+        Enrollment.objects.filter(pk__in=[e.pk for e in candidates]).values_list("pk", flat=True)
+    )
+    lost = [e for e in candidates if e.pk not in inserted]
+    if lost:  # the customer already has an open enrollment here (e.g. a concurrent import)
+        holders = {
+            e.customer_id: e
+            for e in Enrollment.objects.filter(
+                program_instance=instance, customer_id__in={x.customer_id for x in lost}
+            ).exclude(status__in=CLOSED_STATUSES)
+        }
+        for enrollment in lost:
+            holder = holders.get(enrollment.customer_id)
+            same = holder and (
+                holder.reference_id == enrollment.reference_id
+                or (not enrollment.reference_id and holder.email == enrollment.email)
+            )
+            refused[enrollment.pk] = (
+                f"same:{holder.pk}"
+                if same
+                else f"{enrollment.email} already has an open enrollment in this program "
+                f"instance ({holder.pk if holder else '?'})."
+            )
+            if same:
+                new[enrollment.pk] = holder
+    created = [e for e in candidates if e.pk in inserted]
+    now = timezone.now()
+    for enrollment, _ in dirty.values():
+        enrollment.updated_at = now
+    if dirty:
+        names = sorted({n for _, changed in dirty.values() for n in changed} | {"updated_at"})
+        Enrollment.objects.bulk_update([e for e, _ in dirty.values()], names)
+    enrollment_sync_terms(enrollments=created, replace=False)
+    retagged = [e for e, c in dirty.values() if {"tags", "manufacturer_slugs"} & c]
+    if retagged:
+        enrollment_sync_terms(enrollments=retagged)
+    for row in rows:
+        message = refused.get(row.enrollment.pk) if row.enrollment else None
+        if message and message.startswith("same:"):
+            row.result, row.enrollment = R.UNCHANGED, new[row.enrollment.pk]
+        elif message:
+            row.result, row.enrollment = R.FAILED, None
+            row.errors = [{"field": "", "message": message}]
+    changed = [e for e, _ in dirty.values()]
+    items = [
+        {"type": kind, "obj": payload, "enrollment_id": e.pk}
+        for kind, group in (("enrollment.created", created), ("enrollment.updated", changed))
+        for e, payload in zip(group, _payloads(group), strict=True)
+    ]
+    for item in items:
+        item["program_instance_id"] = instance.pk
+    event_record_many(workspace=imp.workspace, items=items)
+
+
+def _evaluate(*, imp, instance, rows, actor) -> None:
+    """Created and updated candidates: set-based evaluation (real run) or the verdict alone
+    (dry run: the same rules, nothing written)."""
+    targets = {}
+    for row in rows:
+        enrollment = row.enrollment
+        wanted = row.result in (R.CREATED, R.UPDATED) and enrollment is not None
+        if wanted and enrollment.status == EnrollmentStatus.CANDIDATE:
+            targets[enrollment.pk] = enrollment
+    if not targets:
+        return
+    if imp.dry_run:
+        from enrollments.selectors import enrollment_eligibility_subject_many
+        from instances.eligibility import evaluate
+
+        subjects = enrollment_eligibility_subject_many(enrollments=list(targets.values()))
+        verdicts = {
+            pk: evaluate(criteria=instance.eligibility_criteria, subject=subjects[pk])
+            for pk in targets
+        }
+    else:
+        outcome = bulk.evaluate_chunk(ids=list(targets), actor=actor)
+        verdicts = {pk: verdict for pk, (result, verdict) in outcome.items() if result.ok}
+    for row in rows:
+        verdict = verdicts.get(row.enrollment.pk) if row.enrollment else None
+        if verdict is not None and row.result in (R.CREATED, R.UPDATED):
+            row.eligible, row.reason = verdict.eligible, verdict.reason
+
+
+def report_rows(imp: Import, rows: list[_Row]) -> list[ImportRow]:
+    return [
+        ImportRow(
+            import_run=imp,
+            row_number=row.number,
+            result=row.result,
+            enrollment_id=(
+                row.enrollment.pk
+                if row.enrollment and not (imp.dry_run and row.result == R.CREATED)
+                else ""
+            ),
+            errors=row.errors,
+            eligible=row.eligible,
+            reason=row.reason,
+        )
+        for row in rows
+    ]
+
+
+def field_label(name: str) -> str:
+    """Words for people in the dashboard's report (the API keeps the field names)."""
+    return LABELS.get(name, name or "Row")

@@ -1,0 +1,279 @@
+"""The import service: every door (API, dashboard, admin, CLI) calls these.
+
+    import_preview(*, file_name, content, mapping=None) -> Preview   (checks the file; no write)
+    import_start(*, workspace, instance, actor, file_name="", content=None, rows=None,
+                 dry_run=False, evaluate=True, mapping=None, enqueue=True) -> Import
+                 (queued; a 400/409 before anything is written)
+    import_run(*, import_id, progress=None) -> Import      (the worker; chunk by chunk)
+    import_cancel(*, imp, actor) -> Import                 (stops between chunks)
+    import_repeat(*, imp, actor, dry_run, mapping=None) -> Import  (a dry run's file again)
+
+A file is checked whole before anything is written (`ImportFileError`, a 400). The run reads
+the file again as a stream, `IMPORT_CHUNK_SIZE` rows per transaction: each chunk's enrollments,
+history, events and report rows commit together, then `processed_rows` moves on and a cancel
+request is looked at.
+"""
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import scopes as scope_names
+from accounts.tenancy import Tenant
+from config.errors import ConflictError, NotFoundError
+from enrollments.imports.columns import (
+    FIELDS,
+    json_row_cells,
+    match_columns,
+    metadata_columns,
+)
+from enrollments.imports.models import Import, ImportRow
+from enrollments.imports.parsing import ImportFileError, Table, open_table
+from enrollments.imports.rows import process_chunk, report_rows
+from enrollments.services._common import _require_scope
+
+logger = logging.getLogger("gridprograms.imports")
+
+
+@dataclass
+class Preview:
+    header: list[str]
+    mapping: dict[str, str]
+    metadata_columns: list[str]
+    total_rows: int
+    file_format: str
+
+
+class _JsonTable:
+    """`{"rows": [...]}` of the API, read like a file: the header is every key seen."""
+
+    def __init__(self, rows: list[dict]):
+        self.cells = [json_row_cells(row) for row in rows]
+        self.header = list(dict.fromkeys(k for row in self.cells for k in row))
+        self.total_rows = len(rows)
+        self.file_format = Import.Format.JSON
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(self.cells, start=1):
+            yield number, [row.get(column, "") for column in self.header]
+
+
+def _json_table(rows) -> _JsonTable:
+    if not isinstance(rows, list) or not rows:
+        raise ImportFileError("rows must be a non-empty list of objects.")
+    bad = next((i for i, row in enumerate(rows, start=1) if not isinstance(row, dict)), None)
+    if bad:
+        raise ImportFileError(f"rows[{bad}] is not an object; each row is {{field: value}}.")
+    if len(rows) > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            f"There are more than {settings.IMPORT_MAX_ROWS:,} rows; send them in parts."
+        )
+    return _JsonTable(rows)
+
+
+def _table(*, file_name: str, content: bytes | None, rows) -> Table | _JsonTable:
+    if rows is not None:
+        return _json_table(rows)
+    if content is None:
+        raise ImportFileError("Send a file (a .csv or .xlsx) or rows.")
+    return open_table(file_name=file_name, content=content)
+
+
+def _checked_mapping(header: list[str], overrides: dict | None) -> dict[str, str]:
+    mapping = match_columns(header, overrides)
+    if not any(target in FIELDS for target in mapping.values()):
+        raise ImportFileError(
+            "No column matches an enrollment field. The first row must name the columns, e.g. "
+            "First name, Last name, Email, Street, City, State, ZIP."
+        )
+    return mapping
+
+
+def import_preview(*, file_name: str, content: bytes, mapping: dict | None = None) -> Preview:
+    table = open_table(file_name=file_name, content=content)
+    matched = _checked_mapping(table.header, mapping)
+    return Preview(
+        header=table.header,
+        mapping=matched,
+        metadata_columns=metadata_columns(matched),
+        total_rows=table.total_rows,
+        file_format=table.file_format,
+    )
+
+
+def import_start(
+    *,
+    workspace,
+    instance,
+    actor: Tenant | None,
+    file_name: str = "",
+    content: bytes | None = None,
+    rows: list | None = None,
+    dry_run: bool = False,
+    evaluate: bool = True,
+    mapping: dict | None = None,
+    enqueue: bool = True,
+) -> Import:
+    """Check everything, record the import (queued) and hand it to the worker (`enqueue`;
+    the CLI runs it itself with `import_run`)."""
+    from enrollments.imports.tasks import import_run_task
+    from events import tasks
+
+    _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
+    if instance.workspace_id != workspace.pk:
+        raise NotFoundError("No such program instance.")
+    block = instance.enrollment_block_reason()
+    if block:
+        raise ConflictError(block, details={"programInstanceId": instance.pk})
+    table = _table(file_name=file_name, content=content, rows=rows)
+    matched = _checked_mapping(table.header, mapping)
+    source = json.dumps(rows).encode() if rows is not None else content
+    with transaction.atomic():
+        imp = Import.objects.create(
+            workspace=workspace,
+            program_instance=instance,
+            dry_run=dry_run,
+            evaluate=evaluate,
+            file_name=(file_name or "")[:255],
+            file_format=table.file_format,
+            source=source,
+            mapping=matched,
+            metadata_columns=metadata_columns(matched),
+            total_rows=table.total_rows,
+            created_by=actor.user if actor else None,
+            created_by_api_key=actor.api_key if actor else None,
+            actor_label=(actor.actor_label if actor else "system")[:200],
+        )
+        if enqueue:
+            tasks.enqueue(import_run_task, imp.pk)
+    return imp
+
+
+def import_cancel(*, imp: Import, actor: Tenant | None) -> Import:
+    """A queued import stops now; a running one after its current chunk (what it wrote stays,
+    and the report says so). A finished import is a 409."""
+    _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
+    with transaction.atomic():
+        locked = Import.objects.select_for_update().get(pk=imp.pk)
+        if locked.is_finished:
+            raise ConflictError(f"This import is already {locked.status}.")
+        locked.cancel_requested = True
+        if locked.status == Import.Status.QUEUED:
+            locked.status, locked.finished_at, locked.source = (
+                Import.Status.CANCELLED,
+                timezone.now(),
+                None,
+            )
+        locked.save()
+    return locked
+
+
+def _actor_of(imp: Import) -> Tenant:
+    return Tenant(
+        workspace=imp.workspace,
+        scopes=frozenset({scope_names.ENROLLMENTS_WRITE}),
+        user=imp.created_by,
+        api_key=imp.created_by_api_key,
+    )
+
+
+def _claim(import_id: str) -> Import | None:
+    with transaction.atomic():
+        imp = (
+            Import.objects.select_for_update()
+            .select_related("workspace", "program_instance__program")
+            .filter(pk=import_id)
+            .first()
+        )
+        if imp is None or imp.status != Import.Status.QUEUED:
+            return None  # a second delivery of the task, or cancelled meanwhile
+        imp.status, imp.started_at = Import.Status.RUNNING, timezone.now()
+        imp.save(update_fields=["status", "started_at"])
+    return imp
+
+
+def _source_table(imp: Import):
+    content = bytes(imp.source or b"")
+    if imp.file_format == Import.Format.JSON:
+        return _JsonTable(json.loads(content))
+    return open_table(file_name=imp.file_name, content=content)
+
+
+def _finish(imp: Import, status: str, error: str = "") -> None:
+    """A dry run keeps its file, so that the dashboard's "Import" runs exactly what it checked."""
+    changes = {"status": status, "finished_at": timezone.now(), "error": error[:2000]}
+    if not imp.dry_run:
+        changes["source"] = None
+    Import.objects.filter(pk=imp.pk).update(**changes)
+
+
+def import_repeat(
+    *, imp: Import, actor: Tenant | None, dry_run: bool, mapping: dict | None = None
+) -> Import:
+    """A new import of a finished dry run's file (the dashboard: "Check again" with another
+    column mapping, or "Import" for real)."""
+    if not imp.dry_run or imp.source is None:
+        raise ConflictError("Only a dry run's file can be imported again; upload the file.")
+    content = bytes(imp.source)
+    is_json = imp.file_format == Import.Format.JSON
+    return import_start(
+        workspace=imp.workspace,
+        instance=imp.program_instance,
+        actor=actor,
+        file_name=imp.file_name,
+        content=None if is_json else content,
+        rows=json.loads(content) if is_json else None,
+        dry_run=dry_run,
+        evaluate=imp.evaluate,
+        mapping=mapping if mapping is not None else imp.mapping,
+    )
+
+
+def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = None) -> Import:
+    """Run a queued import chunk by chunk (idempotent: a second call does nothing)."""
+    imp = _claim(import_id)
+    if imp is None:
+        return Import.objects.get(pk=import_id)
+    try:
+        table = _source_table(imp)
+        actor = _actor_of(imp)
+        records = table.rows()
+        while chunk := list(islice(records, settings.IMPORT_CHUNK_SIZE)):
+            if Import.objects.filter(pk=imp.pk, cancel_requested=True).exists():
+                _finish(imp, Import.Status.CANCELLED)
+                return Import.objects.get(pk=imp.pk)
+            with transaction.atomic():
+                rows = process_chunk(
+                    imp=imp,
+                    instance=imp.program_instance,
+                    header=table.header,
+                    mapping=imp.mapping,
+                    records=chunk,
+                    actor=actor,
+                )
+                ImportRow.objects.bulk_create(report_rows(imp, rows))
+                counts = {name: 0 for name in ImportRow.Result.values}
+                for row in rows:
+                    counts[row.result] += 1
+                Import.objects.filter(pk=imp.pk).update(
+                    processed_rows=F("processed_rows") + len(rows),
+                    eligible=F("eligible") + sum(r.eligible is True for r in rows),
+                    ineligible=F("ineligible") + sum(r.eligible is False for r in rows),
+                    **{name: F(name) + n for name, n in counts.items()},
+                )
+            if progress:
+                done = Import.objects.values_list("processed_rows", flat=True).get(pk=imp.pk)
+                progress(done, imp.total_rows)
+    except Exception as exc:
+        logger.exception("Import %s failed", imp.pk)
+        _finish(imp, Import.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(imp, Import.Status.COMPLETED)
+    return Import.objects.get(pk=imp.pk)

@@ -1,0 +1,403 @@
+"""The lifecycle's set-based path: bulk transition and bulk evaluation of many enrollments.
+
+Why not the one-row service in a loop: a `save()` per row and a row lock per row made bulk
+evaluation of 100,000 rows take minutes. Here, per chunk of ids: the rows are read once with
+only the columns the decision needs, the decision is made in Python, and each target status is
+ONE guarded UPDATE (`WHERE id IN (...) AND status IN (allowed sources) RETURNING id`). Only the
+rows that UPDATE returned get a history row and an event, so two runs over the same rows apply
+each transition exactly once (the second run's UPDATE finds the status already changed). The
+history rows, events, webhook deliveries and task rows are bulk INSERTs: the statement count
+per chunk is constant, and memory holds one chunk (plus the per-row results the callers show).
+
+Policy (allowed sources per target, the scope a target needs) is the declarative transition
+table (`enrollments.transitions`), read through `_Policy` below and nowhere else in this
+module; what a move writes besides the status mirrors the model's @transition methods. The
+rules that are not the table's are the one-row path's own functions, called per row where
+they apply: the submit guard (`enrollment_require_form_fields`) and the second open
+enrollment of a reopened rejection (`_refuse_second_open`).
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts import scopes as scope_names
+from accounts.tenancy import Tenant
+from config.errors import DomainError
+from enrollments import transitions
+from enrollments.models import (
+    CLOSED_STATUSES,
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+)
+from enrollments.services._common import BulkResult, _payloads, _require_scope
+from events.services import event_record_many
+from instances.eligibility import EligibilityResult, evaluate_for_instance
+
+# Rows per transaction: bounds how long row locks (and SQLite's write lock) are held.
+BULK_CHUNK_SIZE = 500
+S = EnrollmentStatus
+CHANGED_MEANWHILE = "Not moved: its status changed while this ran (another action moved it)."
+
+
+class _Policy:
+    """The one place this module reads the lifecycle table (enrollments.transitions) and the
+    @transition methods' effects."""
+
+    @staticmethod
+    def sources(target: str) -> tuple[str, ...]:
+        return tuple(str(row.source) for row in transitions.TABLE if row.target == target)
+
+    @staticmethod
+    def targets(source: str) -> tuple[str, ...]:
+        return tuple(str(t) for t in transitions.targets_from(source))
+
+    @staticmethod
+    def scope(target: str) -> str:
+        row = transitions.transition_to(target)
+        return row.scope if row is not None else scope_names.ENROLLMENTS_WRITE
+
+    @staticmethod
+    def effects(target: str, *, reason: str, start_date: datetime | None) -> dict[str, Any]:
+        """The columns the model's @transition method for `target` sets besides the status
+        (for eligible/ineligible the criteria version is per row: see `_evaluate_chunk`)."""
+        if target == S.UNENROLLED:
+            return {"exit_reason": reason}
+        effects: dict[str, Any] = {}
+        if reason or target in (S.CANDIDATE, S.REJECTED, S.ELIGIBLE, S.INELIGIBLE):
+            effects["eligibility_reason"] = reason
+        if target == S.APPROVED:
+            effects["enrollment_start_date"] = start_date or timezone.now()
+        return effects
+
+
+# --- reading -------------------------------------------------------------------------------
+# The decision needs these; the history/event payload re-reads the moved rows in full.
+DECISION_FIELDS = (
+    "id",
+    "workspace_id",
+    "program_instance_id",
+    "customer_id",
+    "status",
+    "evaluated_criteria_version",
+    "state",
+    "postal_code",
+    "device_type",
+    "manufacturer_slugs",
+    "device_capacity",
+    "reference_id",
+    "program_instance__status",
+    "program_instance__criteria_version",
+    "program_instance__eligibility_criteria",
+    "program_instance__name",
+    "program_instance__program__states",
+)
+
+
+def id_chunks(enrollments, size: int | None = None) -> Iterator[list[str]]:
+    """Ids in chunks. A QuerySet is walked by primary key (keyset), so memory does not grow
+    with its size; a list of enrollments (or ids) is chunked as given, duplicates dropped."""
+    size = size or BULK_CHUNK_SIZE
+    if isinstance(enrollments, QuerySet):
+        last = None
+        base = enrollments.order_by("pk").values_list("pk", flat=True)
+        while True:
+            page = list((base.filter(pk__gt=last) if last else base)[:size])
+            if not page:
+                return
+            yield page
+            last = page[-1]
+    ids = list(dict.fromkeys(getattr(e, "pk", e) for e in enrollments))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _read(ids: list[str], *, whole: bool = False) -> dict[str, Enrollment]:
+    """The chunk's rows with the columns a decision needs (`whole`: every column, for the
+    submit guard, which reads the fields the instance's form requires)."""
+    rows = (
+        Enrollment.objects.filter(pk__in=ids).select_related("program_instance__program").order_by()
+    )
+    if not whole:
+        rows = rows.only(*DECISION_FIELDS)
+    return {row.pk: row for row in rows}
+
+
+# --- writing -------------------------------------------------------------------------------
+def _guarded_update(
+    *, ids: list[str], to: str, values: dict[str, Any], per_row: dict[str, dict[str, Any]]
+) -> list[str]:
+    """ONE `UPDATE ... WHERE id IN (ids) AND status IN (sources) RETURNING id`: the ids that
+    really moved. `values` are the same for every row; `per_row[column][id]` become a CASE."""
+    if not ids:
+        return []
+    meta = Enrollment._meta
+    quote = connection.ops.quote_name
+    sets, params = [f"{quote('status')} = %s", f"{quote('updated_at')} = %s"], [to, None]
+    params[1] = meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+    for name, value in values.items():
+        field = meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_value(value, connection))
+    for name, by_id in per_row.items():
+        field = meta.get_field(name)
+        whens = " ".join("WHEN %s THEN %s" for _ in ids)
+        sets.append(f"{quote(field.column)} = CASE {quote('id')} {whens} END")
+        for pk in ids:
+            params += [pk, field.get_db_prep_value(by_id.get(pk), connection)]
+    sources = _Policy.sources(to)
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) "
+        f"AND {quote('status')} IN ({', '.join(['%s'] * len(sources))}) RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids, *sources])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass
+class _Move:
+    """Rows a chunk moved from one status to `to`, with the history facts of each."""
+
+    to: str
+    previous: dict[str, str]  # id -> from status
+    reasons: dict[str, str]
+    metadata: dict[str, dict]
+
+
+def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
+    """History rows and events of the rows that moved, in move order; one re-read of the moved
+    rows (all columns, for the events' payload) and bulk INSERTs."""
+    moved_ids = [pk for move in moves for pk in move.previous]
+    if not moved_ids:
+        return
+    rows = {
+        row.pk: row
+        for row in Enrollment.objects.filter(pk__in=moved_ids)
+        .select_related("program_instance", "workspace")
+        .order_by()
+    }
+    label = (actor.actor_label if actor else "system")[:200]
+    payloads = dict(zip(rows, _payloads(list(rows.values())), strict=True))
+    changes, events = [], {}
+    for move in moves:
+        for pk, previous in move.previous.items():
+            row = rows[pk]
+            changes.append(
+                EnrollmentStatusChange(
+                    workspace_id=row.workspace_id,
+                    enrollment_id=pk,
+                    enrollment_ref=pk,
+                    program_instance_ref=row.program_instance_id,
+                    subject=f"{row.first_name} {row.last_name} <{row.email}>"[:400],
+                    from_status=previous,
+                    to_status=move.to,
+                    reason=move.reasons.get(pk, ""),
+                    metadata=move.metadata.get(pk) or {},
+                    actor_user=actor.user if actor else None,
+                    actor_api_key=actor.api_key if actor else None,
+                    actor_label=label,
+                )
+            )
+            payload = payloads[pk]
+            if move.to != row.status:  # a later move of this chunk: the event says this one's
+                reason = move.reasons.get(pk, "")
+                eligibility = {**payload["eligibility"], "status": move.to, "reason": reason}
+                payload = {
+                    **payload,
+                    "eligibilityStatus": move.to,
+                    "eligibilityReason": reason,
+                    "eligibility": eligibility,
+                    "allowedTransitions": list(_Policy.targets(move.to)),
+                }
+            # The spec: `enrollment.updated` too whenever the status changes (as one row).
+            events.setdefault(row.workspace_id, (row.workspace, []))[1].extend(
+                {
+                    "type": type_,
+                    "obj": payload,
+                    "previous_status": previous,
+                    "enrollment_id": pk,
+                    "program_instance_id": row.program_instance_id,
+                    "actor": actor,
+                }
+                for type_ in ("enrollment.status_changed", "enrollment.updated")
+            )
+    EnrollmentStatusChange.objects.bulk_create(changes)
+    for workspace, items in events.values():
+        event_record_many(workspace=workspace, items=items)
+
+
+def _read_only_refusal(row: Enrollment) -> str | None:
+    instance = row.program_instance
+    if instance.is_read_only:
+        return (
+            f"The program instance '{instance.name}' is archived and read-only; "
+            "reactivate it to change its enrollments."
+        )
+    return None
+
+
+# --- the two bulk services -----------------------------------------------------------------
+def bulk_transition(
+    *, enrollments: Iterable, to: str, actor: Tenant | None, reason: str = ""
+) -> list[BulkResult]:
+    """Move every enrollment to `to` (set-based); one BulkResult per row, in the given order.
+    The caller (`enrollment_bulk_transition`) has checked the request and the scope."""
+    from enrollments.services.lifecycle import _refusal
+
+    _require_scope(actor, _Policy.scope(to))
+    results: dict[str, BulkResult] = {}
+    order: list[str] = []
+    for ids in id_chunks(enrollments):
+        order += ids
+        rows = _read(ids, whole=to == S.SUBMITTED)
+        ready: dict[str, str] = {}
+        for pk in ids:
+            row = rows.get(pk)
+            refusal = "This enrollment no longer exists." if row is None else None
+            refusal = refusal or _read_only_refusal(row)
+            if refusal is None and to not in row.allowed_transitions:
+                refusal = _refusal(row, to).message
+            if refusal is None:
+                refusal = _one_row_rule(row, to)
+            if refusal:
+                results[pk] = BulkResult(pk, False, refusal)
+            else:
+                ready[pk] = row.status
+        with transaction.atomic():
+            per_row = {}
+            if to in (S.ELIGIBLE, S.INELIGIBLE):  # the verdict records the criteria it used
+                per_row["evaluated_criteria_version"] = {
+                    pk: rows[pk].program_instance.criteria_version for pk in ready
+                }
+            moved = _guarded_update(
+                ids=list(ready),
+                to=to,
+                values=_Policy.effects(to, reason=reason, start_date=None),
+                per_row=per_row,
+            )
+            move = _Move(to, {pk: ready[pk] for pk in moved}, dict.fromkeys(moved, reason), {})
+            _write_history([move], actor=actor)
+        for pk in ready:
+            ok = pk in move.previous
+            results[pk] = BulkResult(pk, ok, f"Moved to {to}." if ok else CHANGED_MEANWHILE)
+    return [results[pk] for pk in _given_order(enrollments, order)]
+
+
+def _one_row_rule(row, to: str) -> str | None:
+    """The one-row path's rules beyond the table (its own functions), for this row: None, or
+    the refusal."""
+    from enrollments.services.lifecycle import _refuse_second_open, enrollment_require_form_fields
+
+    try:
+        if to == S.SUBMITTED:
+            enrollment_require_form_fields(row)
+        if row.status in CLOSED_STATUSES:
+            _refuse_second_open(row)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
+def _given_order(enrollments, chunked: list[str]) -> list[str]:
+    if isinstance(enrollments, QuerySet):
+        return chunked
+    return [getattr(e, "pk", e) for e in enrollments]
+
+
+def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkResult]:
+    """Evaluate every enrollment (set-based): ineligible rows whose instance's criteria changed
+    are first reopened (their own history row), then candidates become eligible or ineligible.
+    Messages are the one-row service's (`"<status>: <reason>"`)."""
+    results: dict[str, BulkResult] = {}
+    order: list[str] = []
+    try:
+        _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
+    except DomainError as exc:
+        return [BulkResult(pk, False, exc.message) for pk in _given_order(enrollments, [])]
+    for ids in id_chunks(enrollments):
+        order += ids
+        results.update({pk: pair[0] for pk, pair in evaluate_chunk(ids=ids, actor=actor).items()})
+    return [results[pk] for pk in _given_order(enrollments, order)]
+
+
+def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkResult]:
+    """One chunk of `bulk_evaluate` (also the import's evaluation step); results carry the
+    verdict in `message` and, for the import, `verdicts` maps id -> EligibilityResult."""
+    from enrollments.selectors import enrollment_eligibility_subject_many
+
+    rows = _read(ids)
+    results: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
+    reopen: dict[str, str] = {}
+    candidates: list[Enrollment] = []
+    for pk in ids:
+        row = rows.get(pk)
+        refusal = "This enrollment no longer exists." if row is None else _read_only_refusal(row)
+        if refusal:
+            results[pk] = (BulkResult(pk, False, refusal), None)
+        elif row.status != S.CANDIDATE and S.CANDIDATE in row.allowed_transitions:
+            # Ineligible or rejected under criteria that changed since: reopened first.
+            refusal = _one_row_rule(row, S.CANDIDATE)
+            if refusal:
+                results[pk] = (BulkResult(pk, False, refusal), None)
+                continue
+            reopen[pk] = (
+                "Eligibility criteria changed (version "
+                f"{row.evaluated_criteria_version} → {row.program_instance.criteria_version}); "
+                "evaluating again."
+            )
+            candidates.append(row)
+        elif row.status == S.CANDIDATE:
+            candidates.append(row)
+        else:
+            message = f"Only candidate enrollments are evaluated; this one is {row.status}."
+            results[pk] = (BulkResult(pk, False, message), None)
+    subjects = enrollment_eligibility_subject_many(enrollments=candidates) if candidates else {}
+    verdicts: dict[str, EligibilityResult] = {
+        row.pk: evaluate_for_instance(instance=row.program_instance, subject=subjects[row.pk])
+        for row in candidates
+    }
+    with transaction.atomic():
+        moves = []
+        if reopen:
+            moved = _guarded_update(
+                ids=list(reopen), to=S.CANDIDATE, values={}, per_row={"eligibility_reason": reopen}
+            )
+            moves.append(_Move(S.CANDIDATE, {pk: rows[pk].status for pk in moved}, reopen, {}))
+        reopened = moves[0].previous if moves else {}
+        for target, wanted in ((S.ELIGIBLE, True), (S.INELIGIBLE, False)):
+            group = [
+                row
+                for row in candidates
+                if verdicts[row.pk].eligible is wanted
+                and (row.pk not in reopen or row.pk in reopened)
+            ]
+            versions = {row.pk: row.program_instance.criteria_version for row in group}
+            reasons = {row.pk: verdicts[row.pk].reason for row in group}
+            moved = _guarded_update(
+                ids=list(reasons),
+                to=target,
+                values={},
+                per_row={"eligibility_reason": reasons, "evaluated_criteria_version": versions},
+            )
+            metadata = {
+                pk: {"evaluation": verdicts[pk].as_dict(), "criteriaVersion": versions[pk]}
+                for pk in moved
+            }
+            moves.append(_Move(target, dict.fromkeys(moved, S.CANDIDATE), reasons, metadata))
+        _write_history(moves, actor=actor)
+    for row in candidates:
+        pk = row.pk
+        move = next((m for m in moves[-2:] if pk in m.previous), None)
+        if move is None:
+            results[pk] = (BulkResult(pk, False, CHANGED_MEANWHILE), None)
+        else:
+            results[pk] = (BulkResult(pk, True, f"{move.to}: {verdicts[pk].reason}"), verdicts[pk])
+    return results

@@ -1,0 +1,22 @@
+"""The import benchmark (docs/benchmarks.md) runs end to end, at a tiny scale on SQLite."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_imports_runs(tmp_path):
+    db = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.imports", "--db", db, "--rows", "60", "--bulk", "30",
+         "--existing", "50", "--out", str(tmp_path / "report.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert report["import"]["created"] == 60
+    assert report["import"]["history_rows"] == 60 and report["import"]["events"] == 120
+    assert report["bulk"]["bulk evaluate"]["moved"] == 30
