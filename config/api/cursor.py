@@ -28,7 +28,9 @@ def cursor_field(queryset) -> str:
     for name in ("updated_at", "created_at", "at"):
         if name in names:
             return name
-    raise ValueError(f"{queryset.model.__name__} has no time column to page a cursor by.")
+    # Rows with no time of their own (an import's report rows, fixed once written) have no
+    # sync cursor: the client is told to page, never served a 500.
+    raise ValidationError({"cursor": ["This list has no sync cursor: use page and perPage."]})
 
 
 def encode(moment: datetime, pk: str) -> str:

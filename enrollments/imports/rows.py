@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from config.api.errors import domain_details
 from config.errors import DomainError, DomainValidationError
 from enrollments.imports.columns import LABELS, body_of
 from enrollments.imports.models import Import, ImportRow
@@ -88,14 +89,19 @@ def validate(number: int, body: dict, serializer=None) -> _Row:
             _missing_person_fields({**given, "email": body.get("email")}, "required")
         except DomainValidationError as exc:
             named = {e["field"] for e in row.errors}
-            row.errors += [e for e in _errors_of(exc.details) if e["field"] not in named]
+            row.errors += [
+                e for e in _errors_of(domain_details(exc.details)) if e["field"] not in named
+            ]
         return row
     try:
         _refuse_status_fields(data)
         clean = _normalise(data)
         _missing_person_fields(clean, "every row needs the person's first name, last name, email")
     except DomainValidationError as exc:
-        row.errors = _errors_of(exc.details) or [{"field": "", "message": exc.message}]
+        # The report names columns as the API does (the service names fields as the domain).
+        row.errors = _errors_of(domain_details(exc.details)) or [
+            {"field": "", "message": exc.message}
+        ]
         return row
     row.clean = clean
     return row

@@ -18,5 +18,6 @@ def test_bench_imports_runs(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout)
     assert report["import"]["created"] == 60
-    assert report["import"]["history_rows"] == 60 and report["import"]["events"] == 120
+    # Per row: enrollment.created, then the verdict's enrollment.status_changed and .updated.
+    assert report["import"]["history_rows"] == 60 and report["import"]["events"] == 180
     assert report["bulk"]["bulk evaluate"]["moved"] == 30
