@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from accounts import scopes as scope_names
 from accounts.models import ApiKey, Invitation, Membership, Organization, User, Workspace
 from accounts.tenancy import Tenant
-from audit.services import audit_object
+from audit.services import audit_object, audit_record
 from config.errors import ConflictError, DomainValidationError, ForbiddenError
 
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -284,12 +284,13 @@ def member_add(
         role=role,
         invited_by=invited_by or (tenant.user if tenant is not None else None),
     )
-    audit_object(
-        invitation,
+    audit_record(
+        workspace=workspace,
         actor=tenant if tenant is not None else invited_by,
         action="member.invited",
-        fields=("email", "role"),
-        workspace=workspace,
+        object_type="member",
+        object_id=invitation.pk,
+        changes={"email": [None, invitation.email], "role": [None, role]},
     )
     transaction.on_commit(lambda: invitation_send(invitation))
     return invitation

@@ -24,6 +24,7 @@ VERB_WORDS = {
     "deliveryRetried": "retried a delivery of",
     "revoked": "revoked",
     "added": "added",
+    "invited": "invited",
     "roleChanged": "changed the role of",
     "removed": "removed",
     "bulkTransition": "moved in bulk",

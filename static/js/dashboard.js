@@ -80,14 +80,15 @@
 
   // Replaces inline handlers, which the Content-Security-Policy forbids: a select marked
   // data-autosubmit submits its form when changed (the workspace switcher), and a button marked
-  // data-confirm="question" asks before submitting (deletes).
+  // data-confirm="question" on a BUTTON asks before submitting (deletes). A form marked
+  // data-confirm gets product.js's dialog instead; clicks inside it are not this handler's.
   document.addEventListener("change", function (event) {
     if (event.target.matches && event.target.matches("select[data-autosubmit]") && event.target.form) {
       event.target.form.requestSubmit();
     }
   });
   document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
