@@ -76,3 +76,18 @@ def test_detail_routes_ignore_list_filters(api, workspace):
     enrollment = EnrollmentFactory(workspace=workspace)
     response = api.get(f"/api/v1/enrollments/{enrollment.pk}", {"status": "approved"})
     assert response.status_code == 200
+
+
+def test_a_row_without_a_version_changes_its_etag_when_it_changes(workspace):
+    """An import has no version column; its counters move while it runs, so a client polling
+    its progress with If-None-Match must see each change (never a stale 304)."""
+    from config.versioning import etag_of
+    from enrollments.imports.models import Import
+    from tests.enrollments.factories import ProgramInstanceFactory
+
+    instance = ProgramInstanceFactory(workspace=workspace)
+    imp = Import.objects.create(workspace=workspace, program_instance=instance, total_rows=10)
+    before = etag_of(imp)
+    Import.objects.filter(pk=imp.pk).update(processed_rows=5)
+    imp.refresh_from_db()
+    assert etag_of(imp) != before
