@@ -38,6 +38,18 @@ def _strong_match(header: str, etag: str) -> bool:
     return any(tag == "*" or tag == etag for tag in _tags(header))
 
 
+def sub_object_response(request, obj, data):
+    """A GET of one object below another route's object (a webhook's delivery): the same strong
+    ETag and If-None-Match → 304 as a retrieve."""
+    from rest_framework.response import Response
+
+    etag = etag_of(obj)
+    header = request.headers.get("If-None-Match")
+    if header and _weak_match(header, etag):
+        return Response(status=304, headers={"ETag": etag})
+    return Response(data, headers={"ETag": etag})
+
+
 def requires_if_match(tenant) -> bool:
     if tenant is None:
         return False

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts import scopes as scope_names
+from config.api.conditional import sub_object_response
 from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from events import selectors, services
 from events.api.serializers import (
@@ -175,7 +176,7 @@ class WebhookViewSet(ScopedModelViewSet):
     )
     def delivery(self, request, pk=None, deliveryId=None):
         delivery = selectors.delivery_get(endpoint=self.get_object(), delivery_id=deliveryId)
-        return Response(WebhookDeliverySerializer(delivery).data)
+        return sub_object_response(request, delivery, WebhookDeliverySerializer(delivery).data)
 
     @extend_schema(
         summary="Send a delivery again now (same webhook-id); restarts its retry schedule",

@@ -263,6 +263,11 @@ def test_deliveries_list_every_attempt_and_retry_keeps_the_id(
     # The receiver is on 127.0.0.1: its answer is not kept (docs/security.md).
     assert attempt["responseBody"] == PRIVATE_BODY and attempt["error"]
 
+    # One delivery is an object route too: a strong ETag, 304 while nothing changed.
+    one_path = f"/api/v1/webhooks/{webhook['id']}/deliveries/{delivery['id']}"
+    failed_etag = api.get(one_path)["ETag"]
+    assert api.get(one_path, HTTP_IF_NONE_MATCH=failed_etag).status_code == 304
+
     httpserver.clear()
     httpserver.expect_request("/hook").respond_with_data("ok")
     path = f"/api/v1/webhooks/{webhook['id']}/deliveries/{delivery['id']}/retry"
@@ -273,7 +278,9 @@ def test_deliveries_list_every_attempt_and_retry_keeps_the_id(
 
     ((request, _),) = httpserver.log
     assert request.headers["webhook-id"] == delivery["id"]
-    one = api.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/{delivery['id']}").json()
+    again = api.get(one_path, HTTP_IF_NONE_MATCH=failed_etag)
+    assert again.status_code == 200 and again["ETag"] != failed_etag  # it changed: no 304
+    one = again.json()
     assert one["status"] == "succeeded"
     assert [a["statusCode"] for a in one["attempts"]] == [500, 500, 200]
     filtered = api.get(f"/api/v1/webhooks/{webhook['id']}/deliveries", {"status": "failed"})
