@@ -39,9 +39,10 @@ def partitioned(db, workspace):
         for i, month in enumerate(MONTHS):
             cursor.execute(
                 "INSERT INTO events_event_by_month"
-                " (id, workspace_id, type, data, enrollment_id, program_instance_id, created_at)"
+                " (id, workspace_id, type, data, enrollment_id, program_instance_id, actor,"
+                " idempotency_key, created_at)"
                 " SELECT 'evt' || %s || g, %s, 'enrollment.created', '{}'::jsonb, '', '',"
-                " %s::timestamptz + (g || ' minutes')::interval"
+                " '{}'::jsonb, '', %s::timestamptz + (g || ' minutes')::interval"
                 " FROM generate_series(1, 100) g",
                 [i, workspace.pk, f"{month}-02T00:00:00Z"],
             )
