@@ -84,3 +84,18 @@ def error_count(forms) -> int:
         else:
             count += sum(len(errors) for errors in form.errors.values())
     return count
+
+
+def preview_unsaved(request, instance, data: dict):
+    """The editor's "Preview these changes": the public enrollment page drawn from the edits
+    as they are in the form, not saved (a copy of the instance in memory; nothing is written),
+    with the page's own preview banner."""
+    import copy
+
+    from enroll.views import preview_page
+
+    draft = copy.copy(instance)
+    for name, value in data.items():
+        if hasattr(draft, name):
+            setattr(draft, name, value)
+    return preview_page(request, draft)

@@ -264,6 +264,8 @@ class InstanceEditView(InstanceEditorMixin, TemplateView):
         forms = self.build_forms(request.POST, instance=instance)
         if "dry_run" in request.POST:
             return self.render_dry_run(forms, instance=instance)
+        if "preview" in request.POST and self.all_valid(forms):
+            return instance_editor.preview_unsaved(request, instance, self.service_data(forms))
         if self.all_valid(forms) & instance_editor.precheck(self, forms):
             try:
                 data = keep_unchanged(instance, self.service_data(forms))

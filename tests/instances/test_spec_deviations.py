@@ -175,3 +175,25 @@ def test_an_unchanged_dashboard_save_changes_nothing(api, member, workspace):
     assert Event.objects.count() == events
     # Staff emails stay on (the real default) when the editor is saved as it is shown.
     assert page.context["settings"].initial["notify_staff"] is True
+
+
+def test_the_editor_previews_unsaved_changes_without_saving_them(api, member, workspace):
+    """Issue 13, point 7: the branded public page as the edits would make it, before saving."""
+    ProgramFactory(slug="preview-me", states=[])
+    created = api.post(
+        "/api/v1/programInstances",
+        {"programSlug": "preview-me", "name": "Old name", "status": "inactive"},
+        format="json",
+    ).json()
+    client = member(role="admin")
+    page = client.get(f"/instances/{created['id']}/edit/")
+    assert "Preview these changes" in page.content.decode()
+    data = browser_post(page)
+    data.update({"name": "Sunny Days", "form-intro_text": "Save on your bill."})
+    response = client.post(f"/instances/{created['id']}/edit/", {**data, "preview": "1"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Sunny Days" in text and "Save on your bill." in text
+    assert "Preview: customers do not see this banner." in text
+    saved = ProgramInstance.objects.get(pk=created["id"])
+    assert saved.name == "Old name" and not (saved.form_config or {}).get("introText")
