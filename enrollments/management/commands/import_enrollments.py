@@ -81,7 +81,7 @@ class Command(BaseCommand):
             f"{prefix}{imp.status}: {imp.created} created, {imp.updated} updated, "
             f"{imp.unchanged} unchanged, {imp.failed} failed; "
             f"{imp.eligible} eligible, {imp.ineligible} ineligible."
-            + (f" {imp.invited} invited." if imp.notify_eligible else "")
+            + (f" {imp.invited} invited." if imp.notify_eligible and not imp.dry_run else "")
         )
         for row in imp.rows.filter(result="failed").order_by("row_number")[:50]:
             problems = "; ".join(
