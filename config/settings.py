@@ -430,7 +430,7 @@ LOGGING["loggers"]["django.request"] = {"filters": ["expected_4xx"]}
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "60"))
 READYZ_MAX_QUEUE_LAG_SECONDS = int(os.environ.get("READYZ_MAX_QUEUE_LAG_SECONDS", "300"))
-IMPORTS_METRIC_MODEL = os.environ.get("IMPORTS_METRIC_MODEL", "")
+IMPORTS_METRIC_MODEL = os.environ.get("IMPORTS_METRIC_MODEL", "enrollments.Import")
 
 # --- Public enrollment page (enroll/) ------------------------------------------------------
 # POSTs per client IP and minute on the public pages (the form, "send me my link"); over it: 429.

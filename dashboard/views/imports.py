@@ -81,6 +81,7 @@ class ImportUploadView(WorkspaceViewMixin, TemplateView):
                 content=upload.read(),
                 dry_run=True,
                 evaluate=request.POST.get("evaluate", "on") == "on",
+                notify_eligible=request.POST.get("notify_eligible") == "on",
             )
         except DomainError as exc:
             messages.error(request, exc.message)

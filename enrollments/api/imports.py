@@ -33,6 +33,7 @@ class ImportSerializer(serializers.Serializer):
     programInstanceId = serializers.CharField(source="program_instance_id", read_only=True)
     status = serializers.ChoiceField(choices=Import.Status.choices, read_only=True)
     dryRun = serializers.BooleanField(source="dry_run", read_only=True)
+    notifyEligible = serializers.BooleanField(source="notify_eligible", read_only=True)
     fileName = serializers.CharField(source="file_name", read_only=True)
     totalRows = serializers.IntegerField(source="total_rows", read_only=True)
     processedRows = serializers.IntegerField(source="processed_rows", read_only=True)
@@ -80,6 +81,12 @@ class ImportStartSerializer(ApiSerializer):
     )
     dryRun = serializers.BooleanField(required=False, default=False)
     evaluate = serializers.BooleanField(required=False, default=True)
+    notifyEligible = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Email the self-enrollment invitation to each row that becomes eligible "
+        "(real runs only; counted in `invited`).",
+    )
 
     def validate(self, attrs):
         if ("file" in attrs) == ("rows" in attrs):
@@ -177,5 +184,6 @@ class InstanceImportViewSet(WorkspaceScopedViewSetMixin, viewsets.GenericViewSet
             rows=data.get("rows"),
             dry_run=data["dryRun"],
             evaluate=data["evaluate"],
+            notify_eligible=data["notifyEligible"],
         )
         return Response(ImportSerializer(imp).data, status=status.HTTP_202_ACCEPTED)

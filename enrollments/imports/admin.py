@@ -19,7 +19,7 @@ class ImportStartForm(forms.ModelForm):
 
     class Meta:
         model = Import
-        fields = ["program_instance", "dry_run", "evaluate"]
+        fields = ["program_instance", "dry_run", "evaluate", "notify_eligible"]
 
     def clean(self):
         cleaned = super().clean()
@@ -71,7 +71,7 @@ class ImportAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["program_instance", "file", "dry_run", "evaluate"]
+            return ["program_instance", "file", "dry_run", "evaluate", "notify_eligible"]
         return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
@@ -89,6 +89,7 @@ class ImportAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
             content=form.content,
             dry_run=form.cleaned_data["dry_run"],
             evaluate=form.cleaned_data["evaluate"],
+            notify_eligible=form.cleaned_data["notify_eligible"],
         )
         obj.pk, obj._state.adding = imp.pk, False
 

@@ -37,6 +37,10 @@ class Import(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)
     evaluate = models.BooleanField(default=True)
+    notify_eligible = models.BooleanField(
+        default=False,
+        help_text="Email the self-enrollment invitation to each row that becomes eligible.",
+    )
     file_name = models.CharField(max_length=255, blank=True)
     file_format = models.CharField(max_length=8, choices=Format.choices)
     source = models.BinaryField(null=True, blank=True, editable=False)

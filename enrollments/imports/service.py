@@ -2,11 +2,19 @@
 
     import_preview(*, file_name, content, mapping=None) -> Preview   (checks the file; no write)
     import_start(*, workspace, instance, actor, file_name="", content=None, rows=None,
-                 dry_run=False, evaluate=True, mapping=None, enqueue=True) -> Import
+                 dry_run=False, evaluate=True, notify_eligible=False, mapping=None,
+                 enqueue=True) -> Import
                  (queued; a 400/409 before anything is written)
     import_run(*, import_id, progress=None) -> Import      (the worker; chunk by chunk)
     import_cancel(*, imp, actor) -> Import                 (stops between chunks)
-    import_repeat(*, imp, actor, dry_run, mapping=None) -> Import  (a dry run's file again)
+    import_repeat(*, imp, actor, dry_run, mapping=None, notify_eligible=None) -> Import
+                 (a dry run's file again)
+
+`notify_eligible`: in a real run, each row that became eligible in this import (a candidate
+the chunk's evaluation made eligible) gets the self-enrollment invitation
+(`enrollment_invite_many`, once per chunk); `Import.invited` counts the invitations sent. The
+audit log records `import.started`, `import.cancelled` and, when the run finishes,
+`enrollments.imported` with the counts.
 
 A file is checked whole before anything is written (`ImportFileError`, a 400). The run reads
 the file again as a stream, `IMPORT_CHUNK_SIZE` rows per transaction: each chunk's enrollments,
@@ -27,6 +35,8 @@ from django.utils import timezone
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
+from audit.services import audit_record
+from config.api.serializers import to_camel
 from config.errors import ConflictError, NotFoundError
 from enrollments.imports.columns import (
     FIELDS,
@@ -38,6 +48,7 @@ from enrollments.imports.models import Import, ImportRow
 from enrollments.imports.parsing import ImportFileError, Table, open_table
 from enrollments.imports.rows import process_chunk, report_rows
 from enrollments.services._common import _require_scope
+from enrollments.services.invitations import enrollment_invite_many
 
 logger = logging.getLogger("gridprograms.imports")
 
@@ -118,6 +129,7 @@ def import_start(
     rows: list | None = None,
     dry_run: bool = False,
     evaluate: bool = True,
+    notify_eligible: bool = False,
     mapping: dict | None = None,
     enqueue: bool = True,
 ) -> Import:
@@ -141,6 +153,7 @@ def import_start(
             program_instance=instance,
             dry_run=dry_run,
             evaluate=evaluate,
+            notify_eligible=notify_eligible,
             file_name=(file_name or "")[:255],
             file_format=table.file_format,
             source=source,
@@ -150,6 +163,21 @@ def import_start(
             created_by=actor.user if actor else None,
             created_by_api_key=actor.api_key if actor else None,
             actor_label=(actor.actor_label if actor else "system")[:200],
+        )
+        audit_record(
+            workspace=workspace,
+            actor=actor,
+            action="import.started",
+            object_type="import",
+            object_id=imp.pk,
+            details={
+                "programInstanceId": instance.pk,
+                "fileName": imp.file_name,
+                "totalRows": imp.total_rows,
+                "dryRun": dry_run,
+                "evaluate": evaluate,
+                "notifyEligible": notify_eligible,
+            },
         )
         if enqueue:
             tasks.enqueue(import_run_task, imp.pk)
@@ -172,6 +200,14 @@ def import_cancel(*, imp: Import, actor: Tenant | None) -> Import:
                 None,
             )
         locked.save()
+        audit_record(
+            workspace=locked.workspace_id,
+            actor=actor,
+            action="import.cancelled",
+            object_type="import",
+            object_id=locked.pk,
+            details={"status": locked.status, "processedRows": locked.processed_rows},
+        )
     return locked
 
 
@@ -206,16 +242,41 @@ def _source_table(imp: Import):
     return open_table(file_name=imp.file_name, content=content)
 
 
+COUNTS = ("processed_rows", "created", "updated", "unchanged", "failed", "eligible")
+COUNTS += ("ineligible", "invited")
+
+
 def _finish(imp: Import, status: str, error: str = "") -> None:
-    """A dry run keeps its file, so that the dashboard's "Import" runs exactly what it checked."""
+    """A dry run keeps its file, so that the dashboard's "Import" runs exactly what it checked.
+    The audit entry (`enrollments.imported`, with the counts) names who started the import."""
     changes = {"status": status, "finished_at": timezone.now(), "error": error[:2000]}
     if not imp.dry_run:
         changes["source"] = None
-    Import.objects.filter(pk=imp.pk).update(**changes)
+    with transaction.atomic():
+        Import.objects.filter(pk=imp.pk).update(**changes)
+        counts = Import.objects.values(*COUNTS).get(pk=imp.pk)
+        audit_record(
+            workspace=imp.workspace_id,
+            actor=_actor_of(imp),
+            action="enrollments.imported",
+            object_type="import",
+            object_id=imp.pk,
+            details={
+                "status": status,
+                "dryRun": imp.dry_run,
+                "programInstanceId": imp.program_instance_id,
+                **{to_camel(name): n for name, n in counts.items()},
+            },
+        )
 
 
 def import_repeat(
-    *, imp: Import, actor: Tenant | None, dry_run: bool, mapping: dict | None = None
+    *,
+    imp: Import,
+    actor: Tenant | None,
+    dry_run: bool,
+    mapping: dict | None = None,
+    notify_eligible: bool | None = None,
 ) -> Import:
     """A new import of a finished dry run's file (the dashboard: "Check again" with another
     column mapping, or "Import" for real)."""
@@ -232,8 +293,27 @@ def import_repeat(
         rows=json.loads(content) if is_json else None,
         dry_run=dry_run,
         evaluate=imp.evaluate,
+        notify_eligible=imp.notify_eligible if notify_eligible is None else notify_eligible,
         mapping=mapping if mapping is not None else imp.mapping,
     )
+
+
+def _invite(imp: Import, rows, actor: Tenant) -> int:
+    """The chunk's newly eligible rows get the self-enrollment invitation (real runs with
+    `notify_eligible` only): one read for the chunk plus one task row per invitation. Rows that
+    were already eligible are not evaluated again, so they are not invited again."""
+    if imp.dry_run or not imp.notify_eligible:
+        return 0
+    newly = [
+        row.enrollment
+        for row in rows
+        if row.eligible is True
+        and row.enrollment is not None
+        and row.result in (ImportRow.Result.CREATED, ImportRow.Result.UPDATED)
+    ]
+    if not newly:
+        return 0
+    return sum(result.ok for result in enrollment_invite_many(enrollments=newly, actor=actor))
 
 
 def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = None) -> Import:
@@ -259,6 +339,7 @@ def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = 
                     actor=actor,
                 )
                 ImportRow.objects.bulk_create(report_rows(imp, rows))
+                invited = _invite(imp, rows, actor)
                 counts = {name: 0 for name in ImportRow.Result.values}
                 for row in rows:
                     counts[row.result] += 1
@@ -266,6 +347,7 @@ def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = 
                     processed_rows=F("processed_rows") + len(rows),
                     eligible=F("eligible") + sum(r.eligible is True for r in rows),
                     ineligible=F("ineligible") + sum(r.eligible is False for r in rows),
+                    invited=F("invited") + invited,
                     **{name: F(name) + n for name, n in counts.items()},
                 )
             if progress:

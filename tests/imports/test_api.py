@@ -10,7 +10,8 @@ from tests.api_base import APIViewTests
 from tests.imports.helpers import HEADER, csv_rows, instance_in
 
 FIELDS = {
-    "id", "programInstanceId", "status", "dryRun", "fileName", "totalRows", "processedRows",
+    "id", "programInstanceId", "status", "dryRun", "notifyEligible",
+    "fileName", "totalRows", "processedRows",
     "created", "updated", "unchanged", "failed", "eligible", "ineligible", "invited",
     "createdAt", "startedAt", "finishedAt", "createdBy",
 }  # fmt: skip

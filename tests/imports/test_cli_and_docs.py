@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -28,19 +29,29 @@ def _run(argv) -> str:
     return out.getvalue()
 
 
-def test_the_documented_commands_do_what_the_doc_says(db, monkeypatch):
+def test_the_documented_commands_do_what_the_doc_says(db, monkeypatch, run_worker):
     monkeypatch.chdir(ROOT)
     call_command("seed_demo", stdout=StringIO())  # `make demo`
     dry_run, real = _documented_commands()
     expected = re.search(r"```text\n(.+?)```", DOC, re.S).group(1)
     out = _run(dry_run)
-    assert "Dry run (nothing written): " + expected.splitlines()[0] in out
+    summary = expected.splitlines()[0].replace(" 4 invited.", "")  # a dry run invites nobody
+    assert "Dry run (nothing written): " + summary in out
     assert not Enrollment.objects.filter(reference_id__startswith="CE-1000").exists()
     out = _run(real)
     assert expected in out
     assert "Kept in each enrollment's metadata (no field matched): Campaign" in out
+    assert Import.objects.filter(notify_eligible=True).get().invited == 4
+    sample = (ROOT / "docs" / "samples" / "candidates.csv").read_text()
+    mail.outbox.clear()
+    run_worker()  # the worker sends the invitations
+    invited = [m for m in mail.outbox if any(address in sample for address in m.to)]
+    eligible = Enrollment.objects.filter(reference_id__startswith="CE-1000", status="eligible")
+    assert sorted(a for m in invited for a in m.to) == sorted(
+        eligible.values_list("email", flat=True)
+    )
     again = _run(real)
-    assert "0 created, 0 updated, 7 unchanged, 1 failed" in again
+    assert "0 created, 0 updated, 7 unchanged, 1 failed" in again and " 0 invited." in again
 
 
 def test_cli_flags_and_errors(workspace, tmp_path):

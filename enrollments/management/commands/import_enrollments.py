@@ -1,4 +1,5 @@
-"""`manage.py import_enrollments FILE --instance SLUG [--dry-run] [--no-evaluate]`: the
+"""`manage.py import_enrollments FILE --instance SLUG [--dry-run] [--no-evaluate]
+[--notify-eligible]`: the
 import service from a terminal (run here, not by the worker), with a progress bar."""
 
 import sys
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-evaluate", action="store_true", help="Leave the rows as candidates."
         )
+        parser.add_argument(
+            "--notify-eligible",
+            action="store_true",
+            help="Email the self-enrollment invitation to each row that becomes eligible.",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -45,6 +51,7 @@ class Command(BaseCommand):
                 content=path.read_bytes(),
                 dry_run=options["dry_run"],
                 evaluate=not options["no_evaluate"],
+                notify_eligible=options["notify_eligible"],
                 enqueue=False,
             )
         except DomainError as exc:
@@ -74,6 +81,7 @@ class Command(BaseCommand):
             f"{prefix}{imp.status}: {imp.created} created, {imp.updated} updated, "
             f"{imp.unchanged} unchanged, {imp.failed} failed; "
             f"{imp.eligible} eligible, {imp.ineligible} ineligible."
+            + (f" {imp.invited} invited." if imp.notify_eligible and not imp.dry_run else "")
         )
         for row in imp.rows.filter(result="failed").order_by("row_number")[:50]:
             problems = "; ".join(
