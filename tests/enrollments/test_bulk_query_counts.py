@@ -159,9 +159,9 @@ def test_bulk_evaluate_sees_the_customers_other_enrollments(workspace):
 def test_reopen_then_verdict_events_each_describe_their_move(workspace):
     row = _rows(workspace, 1, "ineligible", evaluated_criteria_version=1)[0]
     enrollment_bulk_evaluate(enrollments=[row], actor=None)
-    events = Event.objects.filter(
-        enrollment_id=row.pk, type="enrollment.status_changed"
-    ).order_by("created_at", "id")
+    events = Event.objects.filter(enrollment_id=row.pk, type="enrollment.status_changed").order_by(
+        "created_at", "id"
+    )
     moves = [(e.data["previousStatus"], e.data["object"]["eligibility"]["status"]) for e in events]
     assert sorted(moves) == sorted([("ineligible", "candidate"), ("candidate", "eligible")])
     reopen = next(e for e in events if e.data["previousStatus"] == "ineligible")
