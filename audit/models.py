@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.querysets import WorkspaceOwnedQuerySet
 from config.ids import CuidField
+from config.request_context import current_idempotency_key
 
 
 class AuditLogImmutable(Exception):
@@ -65,6 +66,15 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
     details = models.JSONField(default=dict, blank=True, help_text="e.g. a bulk run's counts")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The Idempotency-Key of the API request that made the change ("" otherwise), so the log
+    # ties a write to the client's retry-safe request (and to the rows it created).
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        default=current_idempotency_key,
+        help_text="The Idempotency-Key of the API request that made the change.",
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

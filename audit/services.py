@@ -27,6 +27,7 @@ from audit.actors import actor_of
 from audit.context import current_ip_address
 from audit.models import AuditEntry
 from config.api.serializers import to_camel
+from config.request_context import current_idempotency_key
 
 # The object types as the API names them (`objectType`), by model label.
 OBJECT_TYPES = {
@@ -124,6 +125,7 @@ def audit_record(
         changes=_json(changes or {}),
         details=_json(details or {}),
         ip_address=ip_address or current_ip_address(),
+        idempotency_key=current_idempotency_key(),
     )
 
 

@@ -12,316 +12,40 @@ The database named by --db is DROPPED and re-created (SQLite: the file is delete
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import (  # re-exported: bench.serve, bench.webhooks, bench.imports
+    ROOT,
+    _environment,
+    _fresh_database,
+    _percentile,
+    _Statements,
+    _timed_requests,
+)
+from bench.delivery import bench_webhooks
+from bench.http_load import _http_worker, bench_http  # re-exported: bench.detail_compare
+from bench.scenarios import bench_bulk, bench_reads, bench_writes, read_endpoints
 
-
-def _environment(db_url: str) -> dict:
-    """Production-like settings (DEBUG off), no throttling, mail kept in memory."""
-    env = {
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "SECURE_HTTPS": "0",
-        "API_THROTTLE_RATE": "100000000/min",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "1",
-        "WEBHOOK_TIMEOUT_SECONDS": "5",
-        "TASK_BACKEND": "database",
-    }
-    os.environ.update(env)
-    return env
-
-
-def _fresh_database(db_url: str) -> None:
-    parts = urlsplit(db_url)
-    if parts.scheme.startswith("sqlite"):
-        path = Path(parts.path[1:] if parts.path.startswith("//") else parts.path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-# --- measuring ---------------------------------------------------------------------------------
-class _Statements:
-    """Counts and keeps the SQL statements run inside the block (no 9,000-query cap, unlike
-    CaptureQueriesContext)."""
-
-    def __enter__(self):
-        from django.db import connection
-
-        self.captured: list[tuple[str, object]] = []
-        self._cm = connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __call__(self, execute, sql, params, many, context):
-        self.captured.append((sql, params))
-        return execute(sql, params, many, context)
-
-    def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
-
-    @property
-    def count(self) -> int:
-        return len(self.captured)
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def _timed_requests(client, method: str, path: str, n: int, body_for=None, headers=None):
-    """n requests through the Django test client: latencies (ms), max queries, the statements
-    of the last request, and the status codes seen."""
-    latencies, counts, statuses, last = [], [], set(), []
-    for i in range(n):
-        kwargs = {"content_type": "application/json"} if method == "post" else {}
-        if body_for is not None:
-            kwargs["data"] = json.dumps(body_for(i))
-        url = path(i) if callable(path) else path
-        with _Statements() as ctx:
-            start = time.perf_counter()
-            response = getattr(client, method)(url, **kwargs, **(headers or {}))
-            latencies.append((time.perf_counter() - start) * 1000)
-        statuses.add(response.status_code)
-        counts.append(ctx.count)
-        last = ctx.captured
-    return {
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(_percentile(latencies, 95), 1),
-        "rps_1": round(1000 / statistics.mean(latencies), 1),
-        "queries": max(counts),
-        "statuses": sorted(statuses),
-        "_sql": last,
-    }
-
-
-def read_endpoints(data) -> list[tuple[str, str]]:
-    instance = data.instances[0]
-    since = "2026-01-01T00:00:00Z"
-    return [
-        ("enrollments page 1", "/api/v1/enrollments"),
-        ("enrollments perPage=100", "/api/v1/enrollments?perPage=100"),
-        ("enrollments deep page (last)", "/api/v1/enrollments?page=5000&perPage=20"),
-        ("enrollments status=submitted", "/api/v1/enrollments?status=submitted"),
-        ("enrollments status=approved,rejected", "/api/v1/enrollments?status=approved,rejected"),
-        ("enrollments programInstanceId", f"/api/v1/enrollments?programInstanceId={instance.pk}"),
-        ("enrollments email", f"/api/v1/enrollments?email={data.sample_email}"),
-        ("enrollments referenceId", f"/api/v1/enrollments?referenceId={data.sample_reference}"),
-        ("enrollments tag (5%)", f"/api/v1/enrollments?tag={data.sample_tag}"),
-        ("enrollments manufacturer", "/api/v1/enrollments?manufacturer=tesla"),
-        ("enrollments search (1 word)", "/api/v1/enrollments?search=Last42"),
-        ("enrollments createdAfter", f"/api/v1/enrollments?createdAfter={since}"),
-        ("enrollments updatedSince", f"/api/v1/enrollments?updatedSince={since}"),
-        (
-            "enrollments instance+status",
-            f"/api/v1/enrollments?programInstanceId={instance.pk}&status=eligible",
-        ),
-        ("instance enrollments", f"/api/v1/programInstances/{instance.pk}/enrollments"),
-        (
-            "instance enrollments status",
-            f"/api/v1/programInstances/{instance.pk}/enrollments?status=submitted",
-        ),
-        ("enrollment detail", None),
-        ("programs?state=CA", "/api/v1/programs?state=CA"),
-        ("programs perPage=100", "/api/v1/programs?perPage=100"),
-        ("programInstances", "/api/v1/programInstances"),
-        ("events page 1", "/api/v1/events"),
-        ("events programInstanceId", f"/api/v1/events?programInstanceId={instance.pk}"),
-        ("events type", "/api/v1/events?type=enrollment.created"),
-    ]
-
-
-def bench_reads(client, data, n: int) -> dict:
-    from enrollments.models import Enrollment
-
-    some = Enrollment.objects.for_workspace(data.workspace).order_by("pk").first()
-    results = {}
-    for name, path in read_endpoints(data):
-        path = path or f"/api/v1/enrollments/{some.pk}"
-        _timed_requests(client, "get", path, 2)  # warm up
-        results[name] = {"path": path, **_timed_requests(client, "get", path, n)}
-        assert results[name]["statuses"] == [200], (name, results[name]["statuses"])
-    return results
-
-
-def bench_writes(client, data, n: int) -> dict:
-    from enrollments.models import Enrollment
-
-    instance = data.instances[1]
-    results = {}
-
-    def body(i):
-        return {
-            "programInstanceId": instance.pk,
-            "identificationType": "customerInfo",
-            "firstName": "New",
-            "lastName": f"Person{i}",
-            "email": f"bench-new-{time.time_ns()}-{i}@example.com",
-            "address": {"state": "CA", "postalCode": "94110"},
-            "deviceType": "battery",
-            "deviceCapacity": 10,
-            "tags": ["bench", "new"],
-        }
-
-    results["POST /enrollments"] = _timed_requests(client, "post", "/api/v1/enrollments", n, body)
-    candidates = list(
-        Enrollment.objects.for_workspace(data.workspace)
-        .filter(program_instance=instance, status="candidate")
-        .values_list("pk", flat=True)[:n]
-    )
-    results["POST /enrollments/{id}/transitions"] = _timed_requests(
-        client,
-        "post",
-        lambda i: f"/api/v1/enrollments/{candidates[i]}/transitions",
-        n,
-        lambda i: {"to": "eligible", "reason": "bench"},
-    )
-    results["POST /enrollments/{id}/evaluate"] = (
-        _timed_requests(
-            client,
-            "post",
-            lambda i: f"/api/v1/enrollments/{candidates[n + i]}/evaluate",
-            min(n, len(candidates) - n),
-        )
-        if len(candidates) > n
-        else {}
-    )
-    return results
-
-
-def bench_bulk(data, size: int) -> dict:
-    """The services the dashboard's bulk actions call, on `size` enrollments."""
-    from enrollments.models import Enrollment
-    from enrollments.services import enrollment_bulk_evaluate, enrollment_bulk_transition
-
-    results = {}
-    base = Enrollment.objects.for_workspace(data.workspace).select_related("program_instance")
-    for name, status, call in [
-        (
-            "bulk evaluate",
-            "candidate",
-            lambda rows: enrollment_bulk_evaluate(enrollments=rows, actor=None),
-        ),
-        (
-            "bulk transition eligible→submitted",
-            "eligible",
-            lambda rows: enrollment_bulk_transition(
-                enrollments=rows, to="submitted", actor=None, reason="bench"
-            ),
-        ),
-    ]:
-        rows = list(base.filter(status=status, program_instance=data.instances[2])[:size])
-        with _Statements() as ctx:
-            start = time.perf_counter()
-            outcome = call(rows)
-            elapsed = time.perf_counter() - start
-        results[name] = {
-            "rows": len(rows),
-            "ok": sum(1 for r in outcome if r.ok),
-            "seconds": round(elapsed, 2),
-            "rows_per_s": round(len(rows) / elapsed, 1),
-            "queries": ctx.count,
-            "queries_per_row": round(ctx.count / max(1, len(rows)), 1),
-        }
-    return results
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    received = 0
-    lock = threading.Lock()
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with _Receiver.lock:
-            _Receiver.received += 1
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def bench_webhooks(data, events: int, workers: int, env: dict) -> dict:
-    from django.db import connection, transaction
-    from django_tasks_db.models import DBTaskResult
-
-    from events.models import WebhookDelivery, WebhookEndpoint
-    from events.services import event_record
-    from events.signing import secret_generate
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/hook"
-    DBTaskResult.objects.all().delete()
-    WebhookDelivery.objects.all().delete()
-    for i in range(5):
-        WebhookEndpoint.objects.create(
-            workspace=data.workspace, url=f"{url}?n={i}", secret=secret_generate()
-        )
-    counts, latencies = [], []
-    obj = {"id": "bench", "eligibilityStatus": "candidate", "email": "x@example.com"}
-    for _ in range(events):
-        with _Statements() as ctx:
-            start = time.perf_counter()
-            with transaction.atomic():
-                event_record(workspace=data.workspace, type="enrollment.created", obj=obj)
-            latencies.append((time.perf_counter() - start) * 1000)
-        counts.append(ctx.count)
-    pending = WebhookDelivery.objects.filter(status="pending").count()
-    result = {
-        "event_record_p50_ms": round(statistics.median(latencies), 1),
-        "event_record_queries": max(counts),
-        "deliveries": pending,
-        "workers": workers,
-    }
-    connection.close()
-    log = (ROOT / "var" / "bench-worker.log").open("w")  # a pipe nobody reads would block it
-    start = time.perf_counter()
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "webhook_worker", "--batch", "--skip-checks"],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        for _ in range(workers)
-    ]
-    deadline = time.time() + 600
-    for proc in procs:
-        proc.wait(timeout=max(1, deadline - time.time()))
-    elapsed = time.perf_counter() - start
-    log.close()
-    server.shutdown()
-    done = WebhookDelivery.objects.filter(status="succeeded").count()
-    result.update(
-        succeeded=done,
-        received=_Receiver.received,
-        seconds=round(elapsed, 1),
-        deliveries_per_s=round(done / elapsed, 1),
-    )
-    return result
+__all__ = [
+    "ROOT",
+    "_Statements",
+    "_environment",
+    "_fresh_database",
+    "_http_worker",
+    "_percentile",
+    "_timed_requests",
+    "bench_bulk",
+    "bench_http",
+    "bench_reads",
+    "bench_webhooks",
+    "bench_writes",
+    "explain",
+    "main",
+    "markdown",
+    "read_endpoints",
+]
 
 
 # --- query plans -------------------------------------------------------------------------------
@@ -352,99 +76,6 @@ def explain(reads: dict, vendor: str) -> dict:
                 )
             plans[name] = lines
     return plans
-
-
-# --- real HTTP ---------------------------------------------------------------------------------
-def _http_worker(port, path, headers, stop, latencies, failures) -> None:
-    """One client thread: keep-alive GETs until `stop` (list.append is thread-safe)."""
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    while time.time() < stop:
-        start = time.perf_counter()
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            ok = response.status == 200
-            if response.getheader("Connection", "").lower() == "close":
-                conn.close()
-        except (OSError, http.client.HTTPException):
-            ok = False
-            conn.close()
-        latencies.append((time.perf_counter() - start) * 1000)
-        if not ok:
-            failures.append(1)
-
-
-def bench_http(data, env: dict, seconds: float, concurrency: int, workers: int) -> dict:
-    import http.client
-    import socket
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        # bench.settings = the app plus the minimal yardstick view (bench/minimal.py).
-        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        headers = {"Authorization": f"Bearer {data.raw_key}"}
-        results = {}
-        from enrollments.models import Enrollment
-
-        some = Enrollment.objects.for_workspace(data.workspace).order_by("pk").first()
-        for name, path in read_endpoints(data):
-            path = path or f"/api/v1/enrollments/{some.pk}"
-            latencies, failures = [], []
-            began = time.perf_counter()
-            with ThreadPoolExecutor(concurrency) as pool:
-                for _ in range(concurrency):
-                    pool.submit(
-                        _http_worker,
-                        port,
-                        path,
-                        headers,
-                        time.time() + seconds,
-                        latencies,
-                        failures,
-                    )
-            wall = time.perf_counter() - began
-            errors = len(failures)
-            results[name] = {
-                "requests": len(latencies),
-                "errors": errors,
-                "rps": round(len(latencies) / wall, 1),
-                "p50_ms": round(statistics.median(latencies), 1),
-                "p95_ms": round(_percentile(latencies, 95), 1),
-            }
-        from bench.detail_compare import compare
-
-        results["_detail_vs_minimal"] = compare(port, headers, some.pk, seconds, concurrency)
-        return results
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 # --- report ------------------------------------------------------------------------------------

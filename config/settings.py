@@ -12,19 +12,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or os.environ.get("GRIDPROGRAMS_TESTING") == "1"
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -358,42 +349,11 @@ LOGGING = logging_config(
 # Entries older than this many days are deleted by `manage.py prune_audit_log` (run it daily
 # from cron); 0 keeps them forever.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
-# --- Login brute force (docs/security.md) -------------------------------------------------------
-# django-axes records failed logins in the database (shared by every process) and refuses a
-# username, or a client address, after AXES_FAILURE_LIMIT failures, before any password is hashed.
-# The lock lifts after AXES_COOLOFF_TIME, or at once with `manage.py axes_reset_username NAME`
-# or by deleting the "access attempt" in the admin.
-import datetime as _dt  # noqa: E402
+# --- Login brute force, CSP and browser security headers (config/security_settings.py) -------
+from config.security_settings import *  # noqa: E402, F403
 
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must be last
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.BoundedModelBackend",
-]
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = _dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_HTTP_RESPONSE_CODE = 429
-AXES_VERBOSE = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = False
-# At most this many password hashes run at once in one process; a login that waits longer than
-# LOGIN_HASH_WAIT_SECONDS is refused as "busy" instead of piling up CPU work.
-LOGIN_HASH_CONCURRENCY = int(os.environ.get("LOGIN_HASH_CONCURRENCY", "2"))
-LOGIN_HASH_WAIT_SECONDS = float(os.environ.get("LOGIN_HASH_WAIT_SECONDS", "5"))
-# Failed API-key authentications allowed per client address before 429 (per minute).
-API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "30/min")
-
-# --- Content-Security-Policy and browser security headers (docs/security.md) ----------------
-# No inline script anywhere: scripts come from our origin only (JS lives in static/js/), with a
-# per-response nonce available as {{ csp_nonce }} for the rare template that needs one. Inline
-# `style=` attributes are tolerated (style-src 'unsafe-inline'); they cannot run code. Nothing may
-# frame a page unless that view opts in with django.views.decorators.csp.csp_override (the public
-# enrollment page does, see docs/security.md). ReDoc runs its search in a blob: worker.
-from django.utils.csp import CSP  # noqa: E402
-
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -403,24 +363,6 @@ MIDDLEWARE.insert(
     "config.middleware.PermissionsPolicyMiddleware",
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF, "data:"],
-    "connect-src": [CSP.SELF],
-    "worker-src": [CSP.SELF, "blob:"],
-    "object-src": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-}
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=()"
-)
 
 # 403 and 404 are answers, not faults: django.request logs each once, as a warning without a
 # traceback (it attached one to PermissionDenied). Real errors keep theirs.
@@ -442,10 +384,6 @@ ENROLL_INVITE_DAYS = int(os.environ.get("ENROLL_INVITE_DAYS", "14"))
 ENROLL_MAX_BODY_BYTES = int(os.environ.get("ENROLL_MAX_BODY_BYTES", "32768"))
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-
-# --- Webhook secrets at rest (events/secretbox.py, docs/security.md) -----------------------------
-# Comma-separated; the first encrypts, all decrypt. Unset: derived from SECRET_KEY (development).
-WEBHOOK_SECRET_KEYS = env_list("WEBHOOK_SECRET_KEYS")
 
 # --- Candidate import (enrollments.imports) ----------------------------------------------------
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -13,7 +13,8 @@ class AuditActorSerializer(serializers.Serializer):
 
 class AuditEntrySerializer(ApiModelSerializer):
     """`{id, at, workspaceId, actor: {type, id, name}, action, objectType, objectId, objectName,
-    changes: {field: [before, after]}, details, ipAddress}`."""
+    changes: {field: [before, after]}, details, ipAddress, idempotencyKey}`; `idempotencyKey` is
+    the Idempotency-Key of the API request that made the change ("" for other doors)."""
 
     workspace_id = serializers.CharField(read_only=True)
     actor = serializers.SerializerMethodField()
@@ -35,6 +36,7 @@ class AuditEntrySerializer(ApiModelSerializer):
             "changes",
             "details",
             "ip_address",
+            "idempotency_key",
         ]
         read_only_fields = fields
 

@@ -44,6 +44,7 @@ def test_entry_shape(api, workspace, make_entry):
         "changes": {"name": ["Old", "New"]},
         "details": {},
         "ipAddress": "203.0.113.7",
+        "idempotencyKey": "",
     }
 
 

@@ -2,25 +2,17 @@
 events, the criteria-version guard, evaluation per rule, and concurrency on PostgreSQL."""
 
 import itertools
-import threading
-from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from config.errors import ForbiddenError, InvalidTransitionError
 from enrollments.models import TRANSITIONS, Enrollment, EnrollmentStatus, EnrollmentStatusChange
 from enrollments.services import (
     enrollment_bulk_transition,
-    enrollment_evaluate,
     enrollment_transition,
 )
 from events.models import Event
-from tests.enrollments.factories import (
-    CustomerFactory,
-    EnrollmentFactory,
-    ProgramInstanceFactory,
-)
+from tests.enrollments.lifecycle_helpers import _enrollment_in, _move
 
 STATUSES = EnrollmentStatus.values
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
@@ -41,22 +33,6 @@ def test_table_is_the_contracts():
         ]
     )
     assert len(ALLOWED) + len(REFUSED) == len(STATUSES) ** 2
-
-
-def _enrollment_in(workspace, status, *, criteria_changed=True):
-    instance = ProgramInstanceFactory(workspace=workspace, criteria_version=2)
-    return EnrollmentFactory(
-        workspace=workspace,
-        program_instance=instance,
-        status=status,
-        evaluated_criteria_version=1 if criteria_changed else 2,
-    )
-
-
-def _move(api, enrollment, to, **extra):
-    return api.post(
-        f"/api/v1/enrollments/{enrollment.pk}/transitions", {"to": to, **extra}, format="json"
-    )
 
 
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
@@ -226,197 +202,3 @@ def test_bulk_transition_checks_scope_once(workspace):
         enrollment_bulk_transition(
             enrollments=[_enrollment_in(workspace, "submitted")], to="approved", actor=actor
         )
-
-
-# --- evaluation -----------------------------------------------------------------------------
-def _candidate(workspace, criteria, **fields):
-    instance = ProgramInstanceFactory(workspace=workspace, eligibility_criteria=criteria)
-    defaults = {
-        "state": "NY",
-        "postal_code": "10001",
-        "device_type": "battery",
-        "manufacturer_slugs": ["tesla"],
-        "device_capacity": Decimal("13.5"),
-        "reference_id": "R-1",
-    }
-    return EnrollmentFactory(
-        workspace=workspace, program_instance=instance, **{**defaults, **fields}
-    )
-
-
-RULE_CASES = [
-    ({"regions": ["NY"]}, {}, True),
-    ({"regions": ["CA"]}, {}, False),
-    ({"postalCodes": ["100*"]}, {}, True),
-    ({"postalCodes": ["94105"]}, {}, False),
-    ({"deviceTypes": ["battery"]}, {}, True),
-    ({"deviceTypes": ["thermostat"]}, {}, False),
-    ({"manufacturers": ["tesla"]}, {}, True),
-    ({"manufacturers": ["ecobee"]}, {}, False),
-    ({"minimumCapacity": 10}, {}, True),
-    ({"minimumCapacity": 20}, {}, False),
-    ({"maximumCapacity": 20}, {}, True),
-    ({"maximumCapacity": 10}, {}, False),
-    ({"requireReferenceId": True}, {}, True),
-    ({"requireReferenceId": True}, {"reference_id": ""}, False),
-    ({"excludeProgramSlugs": ["elsewhere"]}, {}, True),
-    (None, {}, True),
-    ("Homeowners in our territory.", {}, True),
-]
-
-
-@pytest.mark.parametrize(("criteria", "fields", "eligible"), RULE_CASES)
-def test_evaluate_per_rule(api, workspace, criteria, fields, eligible):
-    enrollment = _candidate(workspace, criteria, **fields)
-    response = api.post(f"/api/v1/enrollments/{enrollment.pk}/evaluate")
-    assert response.status_code == 200, response.content
-    body = response.json()
-    expected = "eligible" if eligible else "ineligible"
-    assert body["eligibilityStatus"] == expected
-    assert body["evaluation"]["eligible"] is eligible
-    assert body["eligibilityReason"] == body["evaluation"]["reason"] != ""
-    change = EnrollmentStatusChange.objects.get(enrollment=enrollment)
-    assert change.to_status == expected
-    assert change.metadata["evaluation"]["eligible"] is eligible
-
-
-def test_evaluate_excluded_program(api, workspace):
-    customer = CustomerFactory(workspace=workspace)
-    elsewhere = ProgramInstanceFactory(workspace=workspace)
-    EnrollmentFactory(
-        workspace=workspace, customer=customer, program_instance=elsewhere, status="approved"
-    )
-    enrollment = _candidate(
-        workspace, {"excludeProgramSlugs": [elsewhere.program.slug]}, customer=customer
-    )
-    body = api.post(f"/api/v1/enrollments/{enrollment.pk}/evaluate").json()
-    assert body["eligibilityStatus"] == "ineligible"
-    assert elsewhere.program.slug in body["eligibilityReason"]
-
-
-def test_evaluate_only_candidates(api, workspace):
-    enrollment = _enrollment_in(workspace, "submitted")
-    response = api.post(f"/api/v1/enrollments/{enrollment.pk}/evaluate")
-    assert response.status_code == 409
-    assert response.json()["code"] == "INVALID_TRANSITION"
-
-
-def test_reevaluation_after_criteria_change(workspace):
-    enrollment = _candidate(workspace, {"regions": ["CA"]})
-    evaluated, result = enrollment_evaluate(enrollment=enrollment, actor=None)
-    assert evaluated.status == "ineligible" and evaluated.evaluated_criteria_version == 1
-    with pytest.raises(InvalidTransitionError):
-        enrollment_evaluate(enrollment=evaluated, actor=None)
-    instance = evaluated.program_instance
-    type(instance).objects.filter(pk=instance.pk).update(
-        eligibility_criteria={"regions": ["CA", "NY"]}, criteria_version=2
-    )
-    again, result = enrollment_evaluate(enrollment=evaluated, actor=None)
-    assert again.status == "eligible" and result.eligible
-    path = list(
-        EnrollmentStatusChange.objects.filter(enrollment=enrollment).values_list(
-            "from_status", "to_status"
-        )
-    )
-    assert path == [
-        ("candidate", "ineligible"),
-        ("ineligible", "candidate"),
-        ("candidate", "eligible"),
-    ]
-
-
-# --- concurrency (real threads with their own connections; PostgreSQL and file SQLite) ------
-@pytest.mark.django_db(transaction=True)
-def test_parallel_approvals_apply_once(api_client_for, workspace):
-    enrollment = _enrollment_in(workspace, "submitted")
-    clients = [api_client_for(workspace) for _ in range(6)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
-
-    def approve(client):
-        try:
-            barrier.wait()
-            response = _move(client, enrollment, "approved", reason="parallel")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [200] + [409] * (len(clients) - 1)
-    assert EnrollmentStatusChange.objects.filter(enrollment=enrollment).count() == 1
-    assert Event.objects.filter(type="enrollment.status_changed").count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_parallel_different_moves_from_one_state_apply_once(api_client_for, workspace):
-    enrollment = _enrollment_in(workspace, "submitted")
-    clients = [api_client_for(workspace) for _ in range(4)]
-    barrier = threading.Barrier(len(clients))
-    outcomes = []
-
-    def move(client, to):
-        try:
-            barrier.wait()
-            outcomes.append((to, _move(client, enrollment, to, reason="Decided").status_code))
-        finally:
-            connection.close()
-
-    targets = ["approved", "rejected", "approved", "rejected"]
-    pairs = zip(clients, targets, strict=True)
-    threads = [threading.Thread(target=move, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    winners = [to for to, code in outcomes if code == 200]
-    assert len(winners) == 1 and sorted(c for _, c in outcomes).count(409) == 3
-    enrollment.refresh_from_db()
-    assert enrollment.status == winners[0]
-    assert EnrollmentStatusChange.objects.filter(enrollment=enrollment).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_parallel_duplicate_enrollments_create_one(api_client_for, workspace):
-    instance = ProgramInstanceFactory(workspace=workspace)
-    clients = [api_client_for(workspace) for _ in range(5)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
-    body = {
-        "identificationType": "customerInfo",
-        "firstName": "Par",
-        "lastName": "Allel",
-        "email": "parallel@example.com",
-    }
-
-    def create(client):
-        try:
-            barrier.wait()
-            statuses.append(
-                client.post(
-                    f"/api/v1/programInstances/{instance.pk}/enrollments", body, format="json"
-                ).status_code
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [201] + [409] * 4
-    assert Enrollment.objects.filter(program_instance=instance).count() == 1
-
-
-def test_evaluate_takes_no_body(api, workspace):
-    enrollment = _enrollment_in(workspace, "candidate")
-    response = api.post(
-        f"/api/v1/enrollments/{enrollment.pk}/evaluate", {"force": True}, format="json"
-    )
-    assert response.status_code == 400
-    enrollment.refresh_from_db()
-    assert enrollment.status == "candidate"
