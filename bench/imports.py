@@ -116,6 +116,7 @@ def _copy_rows(rows: int):
             f"Person{i}", f"person{i}@bench.example.com", f"+1555{i:07d}", "[]", "battery",
             "5.000", f"SN{i}", f"ACC-{i:08d}", "", "[]", '{"Campaign": "wave"}', "candidate", "",
             None, None, "", now, now, f"{i} Main St", "", "Springfield", "NY", "10001", "",
+            1, "import", None, "en", "",
         )  # fmt: skip
 
 
@@ -125,7 +126,7 @@ COPY_COLUMNS = (
     "device_capacity, serial_number, reference_id, reference_description, tags, metadata, "
     "status, eligibility_reason, evaluated_criteria_version, enrollment_start_date, "
     "exit_reason, created_at, updated_at, street_one, street_two, city, state, postal_code, "
-    "country"
+    "country, version, source, consent, language, idempotency_key"
 )
 
 
