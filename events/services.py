@@ -4,7 +4,7 @@ Recording events (called by other apps inside their own `transaction.atomic()`):
 
     event_record(*, workspace, type, obj, previous_status=None, enrollment_id="",
                  program_instance_id="", actor=None) -> Event
-    event_record_many(*, workspace, items: list[dict]) -> list[Event]   # bulk actions
+    event_record_many(*, workspace, items: list[dict]) -> list[str]     # bulk; the ids
 
 Webhook endpoints (API, dashboard and admin all call these; defined in `events.webhooks`,
 importable from here too):
@@ -24,11 +24,16 @@ store it as `{type, id, name}`, and every webhook endpoint write is recorded in 
 in its transaction.
 """
 
+import json
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from audit.actors import actor_of
+from config.bulk_insert import JsonText, insert_rows
+from config.ids import new_ids
 from enrollments import transitions
 from events import tasks
 from events.models import Event, WebhookDelivery, WebhookEndpoint
@@ -80,51 +85,63 @@ def event_record(
     return event
 
 
-def event_record_many(*, workspace, items: list[dict]) -> list[Event]:
-    """`event_record` for many changes of one workspace, with bulk SQL (bulk actions).
+def event_record_many(*, workspace, items: list[dict]) -> list[str]:
+    """`event_record` for many changes of one workspace, with bulk SQL (bulk actions); returns
+    the new events' ids, in the items' order.
 
     Each item has the keyword arguments of `event_record` but `workspace` (`type`, `obj`, and
-    optionally `previous_status`, `enrollment_id`, `program_instance_id`, `actor`). One INSERT
-    for the events, one query for the endpoints, one INSERT for the deliveries; what stays per
-    row is the notification task's enqueue (deliveries need no task: the engine claims the
-    rows). Same transaction rule as `event_record`.
+    optionally `previous_status`, `enrollment_id`, `program_instance_id`, `actor`). One COPY
+    (PostgreSQL) or INSERT for the events, one query for the endpoints, one for the deliveries,
+    one for the notification tasks: constant per call. Items that share one `obj` (a status
+    change's `enrollment.status_changed` and `enrollment.updated`) serialise it once. Same
+    transaction rule as `event_record`.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record_many must be called inside the change's transaction")
-    events = []
-    for item in items:
+    if not items:
+        return []
+    workspace_id = getattr(workspace, "pk", workspace)
+    ids = new_ids(len(items))
+    objects: dict[int, str] = {}  # id(obj) -> its JSON (shared payloads are dumped once)
+    actors: dict[int, JsonText] = {}
+    rows = []
+    for event_id, item in zip(ids, items, strict=True):
         type = item["type"]
         if type not in Event.Type.values:
             raise ValueError(f"Unknown event type {type!r}; known: {', '.join(Event.Type.values)}")
-        data = {"object": item["obj"]}
+        obj, actor = item["obj"], item.get("actor")
+        if id(obj) not in objects:
+            objects[id(obj)] = json.dumps(obj, cls=DjangoJSONEncoder)
+        if id(actor) not in actors:
+            actors[id(actor)] = JsonText(json.dumps(actor_of(actor)))
+        data = '{"object": ' + objects[id(obj)]
         if item.get("previous_status") is not None:
-            data["previousStatus"] = item["previous_status"]
-        events.append(
-            Event(
-                workspace=workspace,
-                type=type,
-                data=data,
-                enrollment_id=item.get("enrollment_id") or "",
-                program_instance_id=item.get("program_instance_id") or "",
-                actor=actor_of(item.get("actor")),
-            )
+            data += ', "previousStatus": ' + json.dumps(item["previous_status"])
+        rows.append(
+            {
+                "id": event_id,
+                "workspace_id": workspace_id,
+                "type": type,
+                "data": JsonText(data + "}"),
+                "enrollment_id": item.get("enrollment_id") or "",
+                "program_instance_id": item.get("program_instance_id") or "",
+                "actor": actors[id(actor)],
+            }
         )
-    if not events:
-        return []
-    Event.objects.bulk_create(events)
-    _fan_out_many(events)
+    insert_rows(Event, rows)
+    _fan_out_many(workspace_id, [(row["id"], row["type"]) for row in rows])
     if settings.NOTIFICATIONS_ENABLED:
         notified = CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES
         _enqueue_many(
             tasks.enrollment_status_notify,
             [
-                event.pk
-                for event in events
-                if event.type == Event.Type.ENROLLMENT_STATUS_CHANGED
-                and enrollment_status_of(event.data["object"]) in notified
+                event_id
+                for event_id, item in zip(ids, items, strict=True)
+                if item["type"] == Event.Type.ENROLLMENT_STATUS_CHANGED
+                and enrollment_status_of(item["obj"]) in notified
             ],
         )
-    return events
+    return ids
 
 
 def _enqueue_many(task_obj, ids: list[str]) -> None:
@@ -167,37 +184,34 @@ def enrollment_status_of(obj: dict) -> str | None:
     return None
 
 
-def _fan_out(event: Event) -> list[WebhookDelivery]:
+def _fan_out(event: Event) -> None:
     """One delivery per enabled endpoint that wants this type (the engine sends them)."""
-    return _fan_out_many([event])
+    _fan_out_many(event.workspace_id, [(event.pk, event.type)])
 
 
-def _fan_out_many(events: list[Event]) -> list[WebhookDelivery]:
-    """`_fan_out` for events of one workspace: one endpoint query, one INSERT."""
+def _fan_out_many(workspace_id: str, events: list[tuple[str, str]]) -> None:
+    """`_fan_out` for events (id, type) of one workspace: one endpoint query, one INSERT."""
     endpoints = list(
-        WebhookEndpoint.objects.for_workspace(events[0].workspace_id)
-        .enabled()
-        .only("id", "event_types")
+        WebhookEndpoint.objects.for_workspace(workspace_id).enabled().only("id", "event_types")
     )
     now = timezone.now()
     deliveries = [
-        WebhookDelivery(
-            workspace_id=event.workspace_id,
-            endpoint=endpoint,
-            event=event,
-            event_type=event.type,
-            next_attempt_at=now,
-        )
-        for event in events
+        {
+            "workspace_id": workspace_id,
+            "endpoint_id": endpoint.pk,
+            "event_id": event_id,
+            "event_type": event_type,
+            "next_attempt_at": now,
+        }
+        for event_id, event_type in events
         for endpoint in endpoints
-        if endpoint.wants(event.type)
+        if endpoint.wants(event_type)
     ]
     if deliveries:
         # The rows are the queue: the delivery engine claims due rows (events.engine); NOTIFY
         # wakes it at commit on PostgreSQL. No task row per delivery.
-        WebhookDelivery.objects.bulk_create(deliveries)
+        insert_rows(WebhookDelivery, deliveries)
         notify_deliveries()
-    return deliveries
 
 
 # Webhook endpoint and delivery services live in events.webhooks; these names stay importable

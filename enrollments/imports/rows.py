@@ -9,15 +9,17 @@ functions `enrollment_create` runs. Only the writes differ: bulk INSERT/UPDATE p
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config.api.errors import domain_details
+from config.bulk_insert import insert_objects, insert_rows
 from config.errors import DomainError, DomainValidationError
+from config.ids import new_id
 from enrollments.imports.columns import LABELS, body_of
 from enrollments.imports.models import Import, ImportRow
 from enrollments.models import CLOSED_STATUSES, Customer, Enrollment, EnrollmentStatus
-from enrollments.services import bulk
+from enrollments.services import bulk_evaluate
 from enrollments.services._common import (
     ADDRESS_FIELDS,
     DETAIL_FIELDS,
@@ -184,27 +186,36 @@ def process_chunk(*, imp: Import, instance, header, mapping, records, actor) -> 
 
 
 def _customers(workspace_id: str, enrollments: list[Enrollment]) -> dict[str, Customer]:
-    """email → the workspace's customer, creating the missing ones (bulk; a concurrent
+    """email -> the workspace's customer, creating the missing ones (bulk; a concurrent
     import's customer with the same email is reused)."""
     emails = {e.email for e in enrollments}
     found = {
-        c.email: c for c in Customer.objects.filter(workspace_id=workspace_id, email__in=emails)
+        c.email: c
+        for c in Customer.objects.filter(workspace_id=workspace_id, email__in=emails).only(
+            "id", "email"
+        )
     }
-    missing = [e for e in enrollments if e.email not in found]
-    if missing:
-        people = {}
-        for e in missing:
-            people.setdefault(
-                e.email,
-                Customer(
-                    workspace_id=workspace_id,
-                    **{k: getattr(e, k) for k in (*PERSON_FIELDS, *ADDRESS_FIELDS)},
-                ),
+    people: dict[str, dict] = {}
+    for e in enrollments:
+        if e.email not in found and e.email not in people:
+            people[e.email] = {
+                "id": new_id(),
+                "workspace_id": workspace_id,
+                **{k: getattr(e, k) for k in (*PERSON_FIELDS, *ADDRESS_FIELDS)},
+            }
+    if people:
+        written = insert_rows(Customer, list(people.values()), ignore_conflicts=True)
+        found.update(
+            (email, Customer(**row)) for email, row in people.items() if row["id"] in written
+        )
+        taken = [email for email, row in people.items() if row["id"] not in written]
+        if taken:  # a concurrent import made them meanwhile
+            found.update(
+                (c.email, c)
+                for c in Customer.objects.filter(workspace_id=workspace_id, email__in=taken).only(
+                    "id", "email"
+                )
             )
-        Customer.objects.bulk_create(people.values(), ignore_conflicts=True)
-        found = {
-            c.email: c for c in Customer.objects.filter(workspace_id=workspace_id, email__in=emails)
-        }
     return found
 
 
@@ -218,10 +229,11 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
         except DomainError as exc:
             refused[enrollment.pk] = exc.message
     candidates = [e for pk, e in new.items() if pk not in refused]
-    Enrollment.objects.bulk_create(candidates, ignore_conflicts=True)
-    inserted = set(
-        Enrollment.objects.filter(pk__in=[e.pk for e in candidates]).values_list("pk", flat=True)
-    )
+    # The created events show the rows as created (candidates); a real run with `evaluate`
+    # then decides them before the INSERT, so each is written once, already decided.
+    as_created = dict(zip([e.pk for e in candidates], _payloads(candidates), strict=True))
+    moves, verdicts = bulk_evaluate.evaluate_new(rows=candidates) if imp.evaluate else ([], {})
+    inserted = insert_objects(candidates, ignore_conflicts=True)
     lost = [e for e in candidates if e.pk not in inserted]
     if lost:  # the customer already has an open enrollment here (e.g. a concurrent import)
         holders = {
@@ -247,10 +259,10 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
     created = [e for e in candidates if e.pk in inserted]
     now = timezone.now()
     for enrollment, _ in dirty.values():
-        enrollment.updated_at = now
+        enrollment.updated_at, enrollment.version = now, F("version") + 1  # the API's ETag
     if dirty:
-        names = sorted({n for _, changed in dirty.values() for n in changed} | {"updated_at"})
-        Enrollment.objects.bulk_update([e for e, _ in dirty.values()], names)
+        names = {n for _, changed in dirty.values() for n in changed} | {"updated_at", "version"}
+        Enrollment.objects.bulk_update([e for e, _ in dirty.values()], sorted(names))
     enrollment_sync_terms(enrollments=created, replace=False)
     retagged = [e for e, c in dirty.values() if {"tags", "manufacturer_slugs"} & c]
     if retagged:
@@ -264,37 +276,47 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
             row.errors = [{"field": "", "message": message}]
     changed = [e for e, _ in dirty.values()]
     items = [
-        {"type": kind, "obj": payload, "enrollment_id": e.pk}
-        for kind, group in (("enrollment.created", created), ("enrollment.updated", changed))
-        for e, payload in zip(group, _payloads(group), strict=True)
+        {"type": "enrollment.created", "obj": as_created[e.pk], "enrollment_id": e.pk}
+        for e in created
+    ]
+    items += [
+        {"type": "enrollment.updated", "obj": payload, "enrollment_id": e.pk}
+        for e, payload in zip(changed, _payloads(changed), strict=True)
     ]
     for item in items:
         item["program_instance_id"] = instance.pk
-    event_record_many(workspace=imp.workspace, items=items)
+    event_record_many(workspace=imp.workspace_id, items=items)
+    bulk_evaluate.write_moves(moves, {e.pk: e for e in created}, actor=actor)
+    for row in rows:  # every report row of an inserted enrollment (a file may name it twice)
+        decided = row.result in (R.CREATED, R.UPDATED) and row.enrollment is not None
+        verdict = verdicts.get(row.enrollment.pk) if decided else None
+        if verdict is not None and row.enrollment.pk in inserted:
+            row.eligible, row.reason = verdict.eligible, verdict.reason
 
 
 def _evaluate(*, imp, instance, rows, actor) -> None:
-    """Created and updated candidates: set-based evaluation (real run) or the verdict alone
-    (dry run: the same rules, nothing written)."""
+    """Created and updated candidates: set-based evaluation (real run; the created rows were
+    decided before their INSERT, in `_write`) or the verdict alone (dry run: the same rules,
+    nothing written)."""
     targets = {}
+    wanted_results = (R.CREATED, R.UPDATED) if imp.dry_run else (R.UPDATED,)
     for row in rows:
         enrollment = row.enrollment
-        wanted = row.result in (R.CREATED, R.UPDATED) and enrollment is not None
+        wanted = row.result in wanted_results and enrollment is not None
         if wanted and enrollment.status == EnrollmentStatus.CANDIDATE:
             targets[enrollment.pk] = enrollment
     if not targets:
         return
     if imp.dry_run:
         from enrollments.selectors import enrollment_eligibility_subject_many
-        from instances.eligibility import evaluate
+        from instances.eligibility import evaluate_for_instance
 
         subjects = enrollment_eligibility_subject_many(enrollments=list(targets.values()))
-        verdicts = {
-            pk: evaluate(criteria=instance.eligibility_criteria, subject=subjects[pk])
-            for pk in targets
+        verdicts = {  # the real run's rules: the criteria within the program's states
+            pk: evaluate_for_instance(instance=instance, subject=subjects[pk]) for pk in targets
         }
     else:
-        outcome = bulk.evaluate_chunk(ids=list(targets), actor=actor)
+        outcome = bulk_evaluate.evaluate_chunk(ids=list(targets), actor=actor)
         verdicts = {pk: verdict for pk, (result, verdict) in outcome.items() if result.ok}
     for row in rows:
         verdict = verdicts.get(row.enrollment.pk) if row.enrollment else None
@@ -302,21 +324,22 @@ def _evaluate(*, imp, instance, rows, actor) -> None:
             row.eligible, row.reason = verdict.eligible, verdict.reason
 
 
-def report_rows(imp: Import, rows: list[_Row]) -> list[ImportRow]:
+def report_rows(imp: Import, rows: list[_Row]) -> list[dict]:
+    """The chunk's report rows ({ImportRow field: value}, for `insert_rows`)."""
     return [
-        ImportRow(
-            import_run=imp,
-            row_number=row.number,
-            result=row.result,
-            enrollment_id=(
+        {
+            "import_run_id": imp.pk,
+            "row_number": row.number,
+            "result": row.result,
+            "enrollment_id": (
                 row.enrollment.pk
                 if row.enrollment and not (imp.dry_run and row.result == R.CREATED)
                 else ""
             ),
-            errors=row.errors,
-            eligible=row.eligible,
-            reason=row.reason,
-        )
+            "errors": row.errors,
+            "eligible": row.eligible,
+            "reason": row.reason,
+        }
         for row in rows
     ]
 

@@ -37,6 +37,7 @@ from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
 from audit.services import audit_record
 from config.api.serializers import to_camel
+from config.bulk_insert import insert_rows
 from config.errors import ConflictError, NotFoundError
 from enrollments.imports.columns import (
     FIELDS,
@@ -338,7 +339,7 @@ def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = 
                     records=chunk,
                     actor=actor,
                 )
-                ImportRow.objects.bulk_create(report_rows(imp, rows))
+                insert_rows(ImportRow, report_rows(imp, rows))
                 invited = _invite(imp, rows, actor)
                 counts = {name: 0 for name in ImportRow.Result.values}
                 for row in rows:

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
+from config.bulk_insert import insert_rows
 from config.errors import DomainError
 from enrollments import transitions
 from enrollments.models import (
@@ -79,28 +80,6 @@ class _Policy:
 
 
 # --- reading -------------------------------------------------------------------------------
-# The decision needs these; the history/event payload re-reads the moved rows in full.
-DECISION_FIELDS = (
-    "id",
-    "workspace_id",
-    "program_instance_id",
-    "customer_id",
-    "status",
-    "evaluated_criteria_version",
-    "state",
-    "postal_code",
-    "device_type",
-    "manufacturer_slugs",
-    "device_capacity",
-    "reference_id",
-    "program_instance__status",
-    "program_instance__criteria_version",
-    "program_instance__eligibility_criteria",
-    "program_instance__name",
-    "program_instance__program__states",
-)
-
-
 def id_chunks(enrollments, size: int | None = None) -> Iterator[list[str]]:
     """Ids in chunks. A QuerySet is walked by primary key (keyset), so memory does not grow
     with its size; a list of enrollments (or ids) is chunked as given, duplicates dropped."""
@@ -119,48 +98,75 @@ def id_chunks(enrollments, size: int | None = None) -> Iterator[list[str]]:
         yield ids[start : start + size]
 
 
-def _read(ids: list[str], *, whole: bool = False) -> dict[str, Enrollment]:
-    """The chunk's rows with the columns a decision needs (`whole`: every column, for the
-    submit guard, which reads the fields the instance's form requires)."""
+def _read(ids: list[str]) -> dict[str, Enrollment]:
+    """The chunk's rows, whole: the decision reads a few columns, the submit guard the form's
+    fields, and the events' payloads all of them (built from these rows once the UPDATE has
+    been applied to them: no second read)."""
     rows = (
         Enrollment.objects.filter(pk__in=ids).select_related("program_instance__program").order_by()
     )
-    if not whole:
-        rows = rows.only(*DECISION_FIELDS)
     return {row.pk: row for row in rows}
 
 
 # --- writing -------------------------------------------------------------------------------
 def _guarded_update(
-    *, ids: list[str], to: str, values: dict[str, Any], per_row: dict[str, dict[str, Any]]
+    *,
+    rows: dict[str, Enrollment],
+    ids: list[str],
+    to: str,
+    values: dict[str, Any],
+    per_row: dict[str, dict[str, Any]],
 ) -> list[str]:
-    """ONE `UPDATE ... WHERE id IN (ids) AND status IN (sources) RETURNING id`: the ids that
-    really moved. `values` are the same for every row; `per_row[column][id]` become a CASE."""
+    """ONE `UPDATE ... FROM (VALUES (id, per-row values), ...) WHERE id = v.id AND status IN
+    (sources) RETURNING id, version`: the ids that really moved. `values` are the same for
+    every row, `per_row[column][id]` differ per row; the row version is bumped (the API's
+    ETag). The moved rows in `rows` get the same changes in memory, so that their events'
+    payloads need no second read."""
     if not ids:
         return []
     meta = Enrollment._meta
     quote = connection.ops.quote_name
-    sets, params = [f"{quote('status')} = %s", f"{quote('updated_at')} = %s"], [to, None]
-    params[1] = meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
-    for name, value in values.items():
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": to, "updated_at": now, **values}
+    sets, params = [f"{quote('version')} = {quote('version')} + 1"], []
+    for name, value in changes.items():
         field = meta.get_field(name)
         sets.append(f"{quote(field.column)} = %s")
         params.append(field.get_db_prep_value(value, connection))
-    for name, by_id in per_row.items():
-        field = meta.get_field(name)
-        whens = " ".join("WHEN %s THEN %s" for _ in ids)
-        sets.append(f"{quote(field.column)} = CASE {quote('id')} {whens} END")
-        for pk in ids:
-            params += [pk, field.get_db_prep_value(by_id.get(pk), connection)]
+    per_row_fields = [meta.get_field(name) for name in per_row]
+    for number, field in enumerate(per_row_fields, start=2):
+        cell = f"v.column{number}"
+        if connection.vendor == "postgresql":  # VALUES cells are untyped text until cast
+            cell = f"CAST({cell} AS {field.cast_db_type(connection)})"
+        sets.append(f"{quote(field.column)} = {cell}")
+    tuples = []
+    for pk in ids:
+        tuples.append(f"({', '.join(['%s'] * (1 + len(per_row_fields)))})")
+        params.append(pk)
+        for field in per_row_fields:
+            params.append(field.get_db_prep_value(per_row[field.name].get(pk), connection))
     sources = _Policy.sources(to)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
-        f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))}) "
-        f"AND {quote('status')} IN ({', '.join(['%s'] * len(sources))}) RETURNING {quote('id')}"
+        f"FROM (VALUES {', '.join(tuples)}) AS v "
+        f"WHERE {quote('id')} = v.column1 "
+        f"AND {quote('status')} IN ({', '.join(['%s'] * len(sources))}) "
+        f"RETURNING {quote('id')}, {quote('version')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids, *sources])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [*params, *sources])
+        moved = dict(cursor.fetchall())
+    for pk, version in moved.items():
+        row = rows.get(pk)
+        if row is None:
+            continue
+        # Straight into the instance: the status field is protected against assignment (only
+        # django-fsm's methods move it), and this is the database's state, not a move.
+        state = vars(row)
+        state.update(changes)
+        state.update((name, by_id.get(pk)) for name, by_id in per_row.items())
+        state["version"] = version
+    return [pk for pk in ids if pk in moved]
 
 
 @dataclass
@@ -173,39 +179,35 @@ class _Move:
     metadata: dict[str, dict]
 
 
-def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
-    """History rows and events of the rows that moved, in move order; one re-read of the moved
-    rows (all columns, for the events' payload) and bulk INSERTs."""
-    moved_ids = [pk for move in moves for pk in move.previous]
+def _write_history(moves: list[_Move], rows: dict[str, Enrollment], *, actor) -> None:
+    """History rows and events of the rows that moved, in move order (bulk INSERTs). `rows`
+    hold the moved rows as the UPDATEs left them (see `_guarded_update`)."""
+    moved_ids = list(dict.fromkeys(pk for move in moves for pk in move.previous))
     if not moved_ids:
         return
-    rows = {
-        row.pk: row
-        for row in Enrollment.objects.filter(pk__in=moved_ids)
-        .select_related("program_instance", "workspace")
-        .order_by()
-    }
     label = (actor.actor_label if actor else "system")[:200]
-    payloads = dict(zip(rows, _payloads(list(rows.values())), strict=True))
+    user_id = actor.user.pk if actor and actor.user else None
+    api_key_id = actor.api_key.pk if actor and actor.api_key else None
+    payloads = {pk: _payloads([rows[pk]])[0] for pk in moved_ids}
     changes, events = [], {}
     for move in moves:
         for pk, previous in move.previous.items():
             row = rows[pk]
             changes.append(
-                EnrollmentStatusChange(
-                    workspace_id=row.workspace_id,
-                    enrollment_id=pk,
-                    enrollment_ref=pk,
-                    program_instance_ref=row.program_instance_id,
-                    subject=f"{row.first_name} {row.last_name} <{row.email}>"[:400],
-                    from_status=previous,
-                    to_status=move.to,
-                    reason=move.reasons.get(pk, ""),
-                    metadata=move.metadata.get(pk) or {},
-                    actor_user=actor.user if actor else None,
-                    actor_api_key=actor.api_key if actor else None,
-                    actor_label=label,
-                )
+                {
+                    "workspace_id": row.workspace_id,
+                    "enrollment_id": pk,
+                    "enrollment_ref": pk,
+                    "program_instance_ref": row.program_instance_id,
+                    "subject": f"{row.first_name} {row.last_name} <{row.email}>"[:400],
+                    "from_status": previous,
+                    "to_status": move.to,
+                    "reason": move.reasons.get(pk, ""),
+                    "metadata": move.metadata.get(pk) or {},
+                    "actor_user_id": user_id,
+                    "actor_api_key_id": api_key_id,
+                    "actor_label": label,
+                }
             )
             payload = payloads[pk]
             if move.to != row.status:  # a later move of this chunk: the event says this one's
@@ -219,7 +221,7 @@ def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
                     "allowedTransitions": list(_Policy.targets(move.to)),
                 }
             # The spec: `enrollment.updated` too whenever the status changes (as one row).
-            events.setdefault(row.workspace_id, (row.workspace, []))[1].extend(
+            events.setdefault(row.workspace_id, []).extend(
                 {
                     "type": type_,
                     "obj": payload,
@@ -230,9 +232,9 @@ def _write_history(moves: list[_Move], *, actor: Tenant | None) -> None:
                 }
                 for type_ in ("enrollment.status_changed", "enrollment.updated")
             )
-    EnrollmentStatusChange.objects.bulk_create(changes)
-    for workspace, items in events.values():
-        event_record_many(workspace=workspace, items=items)
+    insert_rows(EnrollmentStatusChange, changes)
+    for workspace_id, items in events.items():
+        event_record_many(workspace=workspace_id, items=items)
 
 
 def _read_only_refusal(row: Enrollment) -> str | None:
@@ -258,7 +260,7 @@ def bulk_transition(
     order: list[str] = []
     for ids in id_chunks(enrollments):
         order += ids
-        rows = _read(ids, whole=to == S.SUBMITTED)
+        rows = _read(ids)
         ready: dict[str, str] = {}
         for pk in ids:
             row = rows.get(pk)
@@ -279,13 +281,14 @@ def bulk_transition(
                     pk: rows[pk].program_instance.criteria_version for pk in ready
                 }
             moved = _guarded_update(
+                rows=rows,
                 ids=list(ready),
                 to=to,
                 values=_Policy.effects(to, reason=reason, start_date=None),
                 per_row=per_row,
             )
             move = _Move(to, {pk: ready[pk] for pk in moved}, dict.fromkeys(moved, reason), {})
-            _write_history([move], actor=actor)
+            _write_history([move], rows, actor=actor)
         for pk in ready:
             ok = pk in move.previous
             results[pk] = BulkResult(pk, ok, f"Moved to {to}." if ok else CHANGED_MEANWHILE)

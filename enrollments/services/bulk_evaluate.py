@@ -24,6 +24,7 @@ from enrollments.services.bulk import (
     _guarded_update,
     _Move,
     _one_row_rule,
+    _Policy,
     _read,
     _read_only_refusal,
     _write_history,
@@ -48,12 +49,16 @@ def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkRe
     return [results[pk] for pk in _given_order(enrollments, order)]
 
 
-def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkResult]:
-    """One chunk of `bulk_evaluate` (also the import's evaluation step); results carry the
-    verdict in `message` and, for the import, `verdicts` maps id -> EligibilityResult."""
+def evaluate_chunk(
+    *, ids: list[str], actor: Tenant | None, known: dict[str, Enrollment] | None = None
+) -> dict[str, tuple[BulkResult, EligibilityResult | None]]:
+    """One chunk of `bulk_evaluate` (also the import's evaluation step): id -> (result, the
+    verdict). `known`: rows the caller inserted in this transaction (the import's new
+    candidates), whole and with their instance loaded, so they are not read back."""
     from enrollments.selectors import enrollment_eligibility_subject_many
 
-    rows = _read(ids)
+    known = known or {}
+    rows = {**_read([pk for pk in ids if pk not in known]), **known}
     results: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
     reopen: dict[str, str] = {}
     candidates: list[Enrollment] = []
@@ -87,32 +92,31 @@ def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkRes
     with transaction.atomic():
         moves = []
         if reopen:
+            before = {pk: rows[pk].status for pk in reopen}
             moved = _guarded_update(
-                ids=list(reopen), to=S.CANDIDATE, values={}, per_row={"eligibility_reason": reopen}
-            )
-            moves.append(_Move(S.CANDIDATE, {pk: rows[pk].status for pk in moved}, reopen, {}))
-        reopened = moves[0].previous if moves else {}
-        for target, wanted in ((S.ELIGIBLE, True), (S.INELIGIBLE, False)):
-            group = [
-                row
-                for row in candidates
-                if verdicts[row.pk].eligible is wanted
-                and (row.pk not in reopen or row.pk in reopened)
-            ]
-            versions = {row.pk: row.program_instance.criteria_version for row in group}
-            reasons = {row.pk: verdicts[row.pk].reason for row in group}
-            moved = _guarded_update(
-                ids=list(reasons),
-                to=target,
+                rows=rows,
+                ids=list(reopen),
+                to=S.CANDIDATE,
                 values={},
-                per_row={"eligibility_reason": reasons, "evaluated_criteria_version": versions},
+                per_row={"eligibility_reason": reopen},
             )
-            metadata = {
-                pk: {"evaluation": verdicts[pk].as_dict(), "criteriaVersion": versions[pk]}
-                for pk in moved
-            }
-            moves.append(_Move(target, dict.fromkeys(moved, S.CANDIDATE), reasons, metadata))
-        _write_history(moves, actor=actor)
+            moves.append(_Move(S.CANDIDATE, {pk: before[pk] for pk in moved}, reopen, {}))
+        reopened = moves[0].previous if moves else {}
+        for target, group, per_row, metadata in _verdict_groups(
+            [row for row in candidates if row.pk not in reopen or row.pk in reopened], verdicts
+        ):
+            moved = _guarded_update(
+                rows=rows, ids=[row.pk for row in group], to=target, values={}, per_row=per_row
+            )
+            moves.append(
+                _Move(
+                    target,
+                    dict.fromkeys(moved, S.CANDIDATE),
+                    per_row["eligibility_reason"],
+                    {pk: metadata[pk] for pk in moved},
+                )
+            )
+        _write_history(moves, rows, actor=actor)
     for row in candidates:
         pk = row.pk
         move = next((m for m in moves[-2:] if pk in m.previous), None)
@@ -121,3 +125,64 @@ def evaluate_chunk(*, ids: list[str], actor: Tenant | None) -> dict[str, BulkRes
         else:
             results[pk] = (BulkResult(pk, True, f"{move.to}: {verdicts[pk].reason}"), verdicts[pk])
     return results
+
+
+def _verdict_groups(candidates: list[Enrollment], verdicts: dict[str, EligibilityResult]):
+    """(target status, its rows, the per-row columns it sets, the history metadata) for the
+    eligible and the ineligible candidates: what a verdict writes, for both paths below."""
+    for target, wanted in ((S.ELIGIBLE, True), (S.INELIGIBLE, False)):
+        group = [row for row in candidates if verdicts[row.pk].eligible is wanted]
+        versions = {row.pk: row.program_instance.criteria_version for row in group}
+        per_row = {
+            "eligibility_reason": {row.pk: verdicts[row.pk].reason for row in group},
+            "evaluated_criteria_version": versions,
+        }
+        metadata = {
+            pk: {"evaluation": verdicts[pk].as_dict(), "criteriaVersion": version}
+            for pk, version in versions.items()
+        }
+        yield target, group, per_row, metadata
+
+
+def evaluate_new(*, rows: list[Enrollment]) -> tuple[list[_Move], dict[str, EligibilityResult]]:
+    """Decide candidates that are about to be INSERTed (the import's new rows): each row is
+    then written once, already eligible or ineligible, instead of inserted and UPDATEd (an
+    UPDATE rewrites the row and every index entry again). Nothing is written here: the caller
+    inserts the rows, then passes the moves of the rows it really inserted to
+    `write_moves`, which writes the same history rows and events as `evaluate_chunk`."""
+    from enrollments.selectors import enrollment_eligibility_subject_many
+
+    if not rows:
+        return [], {}
+    subjects = enrollment_eligibility_subject_many(enrollments=rows)
+    verdicts = {
+        row.pk: evaluate_for_instance(instance=row.program_instance, subject=subjects[row.pk])
+        for row in rows
+    }
+    moves = []
+    for target, group, per_row, metadata in _verdict_groups(rows, verdicts):
+        assert S.CANDIDATE in _Policy.sources(target), f"the table moves candidates to {target}"
+        for row in group:  # the status is django-fsm-protected; this row is not stored yet
+            state = vars(row)
+            state["status"] = target
+            state.update((name, by_id[row.pk]) for name, by_id in per_row.items())
+        ids = [row.pk for row in group]
+        moves.append(
+            _Move(target, dict.fromkeys(ids, S.CANDIDATE), per_row["eligibility_reason"], metadata)
+        )
+    return moves, verdicts
+
+
+def write_moves(moves: list[_Move], rows: dict[str, Enrollment], *, actor: Tenant | None) -> None:
+    """The history rows and events of `evaluate_new`'s moves, for the rows in `rows` (those the
+    caller inserted)."""
+    kept = [
+        _Move(
+            move.to,
+            {pk: prev for pk, prev in move.previous.items() if pk in rows},
+            move.reasons,
+            move.metadata,
+        )
+        for move in moves
+    ]
+    _write_history(kept, rows, actor=actor)
