@@ -26,8 +26,8 @@ tests that count statements per chunk still see it.
 
 import json
 import time
-from datetime import timedelta
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection, models, transaction

@@ -68,7 +68,8 @@ def enrollment_eligibility_subject_many(
     enrolled: dict[str, list[tuple[str, str, str]]] = {}
     rows = (
         Enrollment.objects.filter(
-            customer_id__in={e.customer_id for e in enrollments}, status__in=ENROLLED_STATUSES
+            customer_id__in_array={e.customer_id for e in enrollments},
+            status__in=ENROLLED_STATUSES,
         )
         .order_by()
         .values_list(

@@ -47,7 +47,7 @@ from enrollments.imports.columns import (
 )
 from enrollments.imports.models import Import, ImportRow
 from enrollments.imports.parsing import ImportFileError, Table, open_table
-from enrollments.imports.rows import process_chunk, report_rows
+from enrollments.imports.rows import process_chunk, report_rows, validate_chunk
 from enrollments.services._common import _require_scope
 from enrollments.services.invitations import enrollment_invite_many
 
@@ -317,6 +317,23 @@ def _invite(imp: Import, rows, actor: Tenant) -> int:
     return sum(result.ok for result in enrollment_invite_many(enrollments=newly, actor=actor))
 
 
+def _run_chunk(imp: Import, validated: list, actor: Tenant) -> None:
+    """One chunk: its enrollments, history, events, report rows and the import's counts."""
+    rows = process_chunk(imp=imp, instance=imp.program_instance, rows=validated, actor=actor)
+    insert_rows(ImportRow, report_rows(imp, rows))
+    invited = _invite(imp, rows, actor)
+    counts = {name: 0 for name in ImportRow.Result.values}
+    for row in rows:
+        counts[row.result] += 1
+    Import.objects.filter(pk=imp.pk).update(
+        processed_rows=F("processed_rows") + len(rows),
+        eligible=F("eligible") + sum(r.eligible is True for r in rows),
+        ineligible=F("ineligible") + sum(r.eligible is False for r in rows),
+        invited=F("invited") + invited,
+        **{name: F(name) + n for name, n in counts.items()},
+    )
+
+
 def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = None) -> Import:
     """Run a queued import chunk by chunk (idempotent: a second call does nothing)."""
     imp = _claim(import_id)
@@ -330,27 +347,9 @@ def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = 
             if Import.objects.filter(pk=imp.pk, cancel_requested=True).exists():
                 _finish(imp, Import.Status.CANCELLED)
                 return Import.objects.get(pk=imp.pk)
+            rows = validate_chunk(header=table.header, mapping=imp.mapping, records=chunk)
             with transaction.atomic():
-                rows = process_chunk(
-                    imp=imp,
-                    instance=imp.program_instance,
-                    header=table.header,
-                    mapping=imp.mapping,
-                    records=chunk,
-                    actor=actor,
-                )
-                insert_rows(ImportRow, report_rows(imp, rows))
-                invited = _invite(imp, rows, actor)
-                counts = {name: 0 for name in ImportRow.Result.values}
-                for row in rows:
-                    counts[row.result] += 1
-                Import.objects.filter(pk=imp.pk).update(
-                    processed_rows=F("processed_rows") + len(rows),
-                    eligible=F("eligible") + sum(r.eligible is True for r in rows),
-                    ineligible=F("ineligible") + sum(r.eligible is False for r in rows),
-                    invited=F("invited") + invited,
-                    **{name: F(name) + n for name, n in counts.items()},
-                )
+                _run_chunk(imp, rows, actor)
             if progress:
                 done = Import.objects.values_list("processed_rows", flat=True).get(pk=imp.pk)
                 progress(done, imp.total_rows)

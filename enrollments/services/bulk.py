@@ -135,20 +135,26 @@ def _guarded_update(
         params.append(field.get_db_prep_value(value, connection))
     per_row_fields = [meta.get_field(name) for name in per_row]
     for number, field in enumerate(per_row_fields, start=2):
-        cell = f"v.column{number}"
-        if connection.vendor == "postgresql":  # VALUES cells are untyped text until cast
-            cell = f"CAST({cell} AS {field.cast_db_type(connection)})"
-        sets.append(f"{quote(field.column)} = {cell}")
-    tuples = []
-    for pk in ids:
-        tuples.append(f"({', '.join(['%s'] * (1 + len(per_row_fields)))})")
-        params.append(pk)
-        for field in per_row_fields:
-            params.append(field.get_db_prep_value(per_row[field.name].get(pk), connection))
+        sets.append(f"{quote(field.column)} = v.column{number}")
+    columns = [
+        [field.get_db_prep_value(per_row[field.name].get(pk), connection) for pk in ids]
+        for field in per_row_fields
+    ]
+    if connection.vendor == "postgresql":  # one array per column: a handful of parameters
+        types = ["varchar", *(field.cast_db_type(connection) for field in per_row_fields)]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
+        rows_sql = f"unnest({arrays}) AS v({names})"
+        params += [list(ids), *columns]
+    else:
+        cells = f"({', '.join(['%s'] * (1 + len(per_row_fields)))})"
+        rows_sql = f"(VALUES {', '.join([cells] * len(ids))}) AS v"
+        for pk, *values in zip(ids, *columns, strict=True):
+            params += [pk, *values]
     sources = _Policy.sources(to)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
-        f"FROM (VALUES {', '.join(tuples)}) AS v "
+        f"FROM {rows_sql} "
         f"WHERE {quote('id')} = v.column1 "
         f"AND {quote('status')} IN ({', '.join(['%s'] * len(sources))}) "
         f"RETURNING {quote('id')}, {quote('version')}"
