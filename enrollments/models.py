@@ -251,7 +251,10 @@ class EnrollmentTerm(models.Model):
         TAG = "tag", "Tag"
         MANUFACTURER = "manufacturer", "Manufacturer"
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="terms")
+    # No single-column index: enrollment_term_unique starts with it.
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=100)
 

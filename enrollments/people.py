@@ -37,8 +37,9 @@ class Customer(VersionedModel, AddressFields):
     lower-cased so that uniqueness and lookups are case-insensitive with a plain index."""
 
     id = CuidField()
+    # No single-column index: the (workspace, email) constraint starts with it.
     workspace = models.ForeignKey(
-        "accounts.Workspace", on_delete=models.PROTECT, related_name="customers"
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="customers", db_index=False
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)

@@ -42,6 +42,7 @@ from events.wakeup import notify_deliveries
 # Who hears about which status: the enrollment transition table's notification columns.
 CUSTOMER_NOTIFIED_STATUSES = transitions.CUSTOMER_NOTIFIED_STATUSES
 STAFF_NOTIFIED_STATUSES = transitions.STAFF_NOTIFIED_STATUSES
+EVENT_TYPES = frozenset(Event.Type.values)
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def event_record_many(*, workspace, items: list[dict]) -> list[str]:
     rows = []
     for event_id, item in zip(ids, items, strict=True):
         type = item["type"]
-        if type not in Event.Type.values:
+        if type not in EVENT_TYPES:
             raise ValueError(f"Unknown event type {type!r}; known: {', '.join(Event.Type.values)}")
         obj, actor = item["obj"], item.get("actor")
         if id(obj) not in objects:

@@ -101,7 +101,10 @@ class ImportRow(models.Model):
         FAILED = "failed", "Failed"
 
     id = models.BigAutoField(primary_key=True)
-    import_run = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="rows")
+    # No single-column index: import_row_idx starts with it.
+    import_run = models.ForeignKey(
+        Import, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     result = models.CharField(max_length=16, choices=Result.choices)
     enrollment_id = models.CharField(max_length=25, blank=True)

@@ -29,6 +29,7 @@ from enrollments.services._common import (
     _refuse_status_fields,
     enrollment_sync_terms,
 )
+from enrollments.services.bulk import payload_as
 from enrollments.services.enrollment import _missing_person_fields, _refuse_excluded_programs
 from events.services import event_record_many
 
@@ -199,16 +200,16 @@ def process_chunk(*, imp: Import, instance, rows: list[_Row], actor) -> list[_Ro
     return rows
 
 
-def _customers(workspace_id: str, enrollments: list[Enrollment]) -> dict[str, Customer]:
-    """email -> the workspace's customer, creating the missing ones (bulk; a concurrent
-    import's customer with the same email is reused)."""
+def _customers(workspace_id: str, enrollments: list[Enrollment]) -> tuple[dict, set[str]]:
+    """email -> the workspace's customer id, creating the missing customers (bulk; a
+    concurrent import's customer with the same email is reused), and the emails whose
+    customer this chunk created."""
     emails = {e.email for e in enrollments}
-    found = {
-        c.email: c
-        for c in Customer.objects.filter(workspace_id=workspace_id, email__in_array=emails).only(
-            "id", "email"
+    found = dict(
+        Customer.objects.filter(workspace_id=workspace_id, email__in_array=emails).values_list(
+            "email", "id"
         )
-    }
+    )
     people: dict[str, dict] = {}
     for e in enrollments:
         if e.email not in found and e.email not in people:
@@ -217,36 +218,52 @@ def _customers(workspace_id: str, enrollments: list[Enrollment]) -> dict[str, Cu
                 "workspace_id": workspace_id,
                 **{k: getattr(e, k) for k in (*PERSON_FIELDS, *ADDRESS_FIELDS)},
             }
-    if people:
-        written = insert_rows(Customer, list(people.values()), ignore_conflicts=True)
+    written = insert_rows(Customer, list(people.values()), ignore_conflicts=True)
+    made = {email for email, row in people.items() if row["id"] in written}
+    found.update((email, people[email]["id"]) for email in made)
+    taken = [email for email in people if email not in made]
+    if taken:  # a concurrent import made them meanwhile
         found.update(
-            (email, Customer(**row)) for email, row in people.items() if row["id"] in written
-        )
-        taken = [email for email, row in people.items() if row["id"] not in written]
-        if taken:  # a concurrent import made them meanwhile
-            found.update(
-                (c.email, c)
-                for c in Customer.objects.filter(
-                    workspace_id=workspace_id, email__in_array=taken
-                ).only("id", "email")
+            Customer.objects.filter(workspace_id=workspace_id, email__in_array=taken).values_list(
+                "email", "id"
             )
-    return found
+        )
+    return found, made
+
+
+def _excludes_programs(instance) -> bool:
+    criteria = instance.eligibility_criteria
+    return isinstance(criteria, dict) and bool(criteria.get("excludeProgramSlugs"))
 
 
 def _write(*, imp, instance, new, dirty, rows, actor) -> None:
-    customers = _customers(imp.workspace_id, list(new.values()))
+    customers, made = _customers(imp.workspace_id, list(new.values()))
+    known = [e for e in new.values() if e.email not in made]
+    people = (
+        {c.pk: c for c in Customer.objects.filter(pk__in_array=[customers[e.email] for e in known])}
+        if known and _excludes_programs(instance)
+        else {}
+    )
     refused: dict[str, str] = {}
     for enrollment in new.values():
-        enrollment.customer = customers[enrollment.email]
+        enrollment.customer_id = customers[enrollment.email]
+        if enrollment.customer_id not in people:
+            continue  # a customer made by this chunk is enrolled nowhere else
         try:  # one query per row only when the instance excludes other programs
-            _refuse_excluded_programs(instance, enrollment.customer)
+            _refuse_excluded_programs(instance, people[enrollment.customer_id])
         except DomainError as exc:
             refused[enrollment.pk] = exc.message
     candidates = [e for pk, e in new.items() if pk not in refused]
-    # The created events show the rows as created (candidates); a real run with `evaluate`
-    # then decides them before the INSERT, so each is written once, already decided.
-    as_created = dict(zip([e.pk for e in candidates], _payloads(candidates), strict=True))
+    # A real run with `evaluate` decides the new rows before their INSERT, so each is written
+    # once, already decided; their created events show them as created (candidates).
     moves, verdicts = bulk_evaluate.evaluate_new(rows=candidates) if imp.evaluate else ([], {})
+    payloads = dict(zip([e.pk for e in candidates], _payloads(candidates), strict=True))
+    as_created = {
+        pk: payload_as(payload, status=EnrollmentStatus.CANDIDATE, reason="")
+        if pk in verdicts
+        else payload
+        for pk, payload in payloads.items()
+    }
     inserted = insert_objects(candidates, ignore_conflicts=True)
     lost = [e for e in candidates if e.pk not in inserted]
     if lost:  # the customer already has an open enrollment here (e.g. a concurrent import)
@@ -300,7 +317,7 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
     for item in items:
         item["program_instance_id"] = instance.pk
     event_record_many(workspace=imp.workspace_id, items=items)
-    bulk_evaluate.write_moves(moves, {e.pk: e for e in created}, actor=actor)
+    bulk_evaluate.write_moves(moves, {e.pk: e for e in created}, actor=actor, payloads=payloads)
     for row in rows:  # every report row of an inserted enrollment (a file may name it twice)
         decided = row.result in (R.CREATED, R.UPDATED) and row.enrollment is not None
         verdict = verdicts.get(row.enrollment.pk) if decided else None

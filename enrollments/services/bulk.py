@@ -185,16 +185,34 @@ class _Move:
     metadata: dict[str, dict]
 
 
-def _write_history(moves: list[_Move], rows: dict[str, Enrollment], *, actor) -> None:
+def payload_as(payload: dict, *, status: str, reason: str) -> dict:
+    """An enrollment's payload as it was in `status` with `reason`, the rest unchanged: the
+    event of an earlier move than the row's current state (the set-based path moves a row
+    more than once per chunk, or decides a new row before its INSERT)."""
+    eligibility = {**payload["eligibility"], "status": status, "reason": reason}
+    return {
+        **payload,
+        "eligibilityStatus": status,
+        "eligibilityReason": reason,
+        "eligibility": eligibility,
+        "allowedTransitions": list(_Policy.targets(status)),
+    }
+
+
+def _write_history(
+    moves: list[_Move], rows: dict[str, Enrollment], *, actor, payloads: dict | None = None
+) -> None:
     """History rows and events of the rows that moved, in move order (bulk INSERTs). `rows`
-    hold the moved rows as the UPDATEs left them (see `_guarded_update`)."""
+    hold the moved rows as the UPDATEs left them (see `_guarded_update`); `payloads`, when the
+    caller has them, are theirs."""
     moved_ids = list(dict.fromkeys(pk for move in moves for pk in move.previous))
     if not moved_ids:
         return
     label = (actor.actor_label if actor else "system")[:200]
     user_id = actor.user.pk if actor and actor.user else None
     api_key_id = actor.api_key.pk if actor and actor.api_key else None
-    payloads = {pk: _payloads([rows[pk]])[0] for pk in moved_ids}
+    if payloads is None:
+        payloads = dict(zip(moved_ids, _payloads([rows[pk] for pk in moved_ids]), strict=True))
     changes, events = [], {}
     for move in moves:
         for pk, previous in move.previous.items():
@@ -217,15 +235,7 @@ def _write_history(moves: list[_Move], rows: dict[str, Enrollment], *, actor) ->
             )
             payload = payloads[pk]
             if move.to != row.status:  # a later move of this chunk: the event says this one's
-                reason = move.reasons.get(pk, "")
-                eligibility = {**payload["eligibility"], "status": move.to, "reason": reason}
-                payload = {
-                    **payload,
-                    "eligibilityStatus": move.to,
-                    "eligibilityReason": reason,
-                    "eligibility": eligibility,
-                    "allowedTransitions": list(_Policy.targets(move.to)),
-                }
+                payload = payload_as(payload, status=move.to, reason=move.reasons.get(pk, ""))
             # The spec: `enrollment.updated` too whenever the status changes (as one row).
             events.setdefault(row.workspace_id, []).extend(
                 {

@@ -173,9 +173,11 @@ def evaluate_new(*, rows: list[Enrollment]) -> tuple[list[_Move], dict[str, Elig
     return moves, verdicts
 
 
-def write_moves(moves: list[_Move], rows: dict[str, Enrollment], *, actor: Tenant | None) -> None:
+def write_moves(
+    moves: list[_Move], rows: dict[str, Enrollment], *, actor: Tenant | None, payloads=None
+) -> None:
     """The history rows and events of `evaluate_new`'s moves, for the rows in `rows` (those the
-    caller inserted)."""
+    caller inserted; `payloads`: theirs, if the caller has them)."""
     kept = [
         _Move(
             move.to,
@@ -185,4 +187,4 @@ def write_moves(moves: list[_Move], rows: dict[str, Enrollment], *, actor: Tenan
         )
         for move in moves
     ]
-    _write_history(kept, rows, actor=actor)
+    _write_history(kept, rows, actor=actor, payloads=payloads)
