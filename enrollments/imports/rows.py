@@ -257,13 +257,6 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
     # A real run with `evaluate` decides the new rows before their INSERT, so each is written
     # once, already decided; their created events show them as created (candidates).
     moves, verdicts = bulk_evaluate.evaluate_new(rows=candidates) if imp.evaluate else ([], {})
-    payloads = dict(zip([e.pk for e in candidates], _payloads(candidates), strict=True))
-    as_created = {
-        pk: payload_as(payload, status=EnrollmentStatus.CANDIDATE, reason="")
-        if pk in verdicts
-        else payload
-        for pk, payload in payloads.items()
-    }
     inserted = insert_objects(candidates, ignore_conflicts=True)
     lost = [e for e in candidates if e.pk not in inserted]
     if lost:  # the customer already has an open enrollment here (e.g. a concurrent import)
@@ -306,6 +299,13 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
             row.result, row.enrollment = R.FAILED, None
             row.errors = [{"field": "", "message": message}]
     changed = [e for e, _ in dirty.values()]
+    payloads = dict(zip([e.pk for e in created], _payloads(created), strict=True))
+    as_created = {
+        pk: payload_as(payload, status=EnrollmentStatus.CANDIDATE, reason="")
+        if pk in verdicts
+        else payload
+        for pk, payload in payloads.items()
+    }
     items = [
         {"type": "enrollment.created", "obj": as_created[e.pk], "enrollment_id": e.pk}
         for e in created

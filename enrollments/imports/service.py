@@ -26,7 +26,6 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
@@ -47,7 +46,8 @@ from enrollments.imports.columns import (
 )
 from enrollments.imports.models import Import, ImportRow
 from enrollments.imports.parsing import ImportFileError, Table, open_table
-from enrollments.imports.rows import process_chunk, report_rows, validate_chunk
+from enrollments.imports.reader import validated_chunks
+from enrollments.imports.rows import process_chunk, report_rows
 from enrollments.services._common import _require_scope
 from enrollments.services.invitations import enrollment_invite_many
 
@@ -236,7 +236,9 @@ def _claim(import_id: str) -> Import | None:
     return imp
 
 
-def _source_table(imp: Import):
+def _source_table(imp):
+    """The import's table again from its stored file (`imp`: anything with the import's
+    file_name, file_format and source)."""
     content = bytes(imp.source or b"")
     if imp.file_format == Import.Format.JSON:
         return _JsonTable(json.loads(content))
@@ -340,14 +342,11 @@ def import_run(*, import_id: str, progress: Callable[[int, int], None] | None = 
     if imp is None:
         return Import.objects.get(pk=import_id)
     try:
-        table = _source_table(imp)
         actor = _actor_of(imp)
-        records = table.rows()
-        while chunk := list(islice(records, settings.IMPORT_CHUNK_SIZE)):
+        for rows in validated_chunks(imp):
             if Import.objects.filter(pk=imp.pk, cancel_requested=True).exists():
                 _finish(imp, Import.Status.CANCELLED)
                 return Import.objects.get(pk=imp.pk)
-            rows = validate_chunk(header=table.header, mapping=imp.mapping, records=chunk)
             with transaction.atomic():
                 _run_chunk(imp, rows, actor)
             if progress:
