@@ -91,3 +91,35 @@ def test_a_row_without_a_version_changes_its_etag_when_it_changes(workspace):
     Import.objects.filter(pk=imp.pk).update(processed_rows=5)
     imp.refresh_from_db()
     assert etag_of(imp) != before
+
+
+def test_set_based_writes_move_the_etag_too(api, workspace):
+    """A bulk transition, a bulk evaluation and an import's update change the row's version,
+    so an If-Match taken before them is refused (412), never a silent overwrite."""
+    from enrollments.imports.service import import_run, import_start
+
+    enrollment = EnrollmentFactory(
+        workspace=workspace, state="NY", reference_id="R1", email="ana@example.com"
+    )
+    path = f"/api/v1/enrollments/{enrollment.pk}"
+    before = api.get(path)["ETag"]
+    enrollment_services.enrollment_bulk_evaluate(enrollments=[enrollment], actor=None)
+    evaluated = api.get(path)["ETag"]
+    assert evaluated != before
+    stale = api.post(f"{path}/transitions", {"to": "candidate"}, HTTP_IF_MATCH=before)
+    assert stale.status_code == 412
+    enrollment_services.enrollment_bulk_transition(
+        enrollments=[enrollment], to="submitted", actor=None
+    )
+    submitted = api.get(path)["ETag"]
+    assert submitted != evaluated
+    imp = import_start(
+        workspace=workspace,
+        instance=enrollment.program_instance,
+        actor=None,
+        file_name="x.csv",
+        content=b"First name,Last name,Email,Reference\nAnna,Lee,ana@example.com,R1\n",
+        enqueue=False,
+    )
+    assert import_run(import_id=imp.pk).updated == 1
+    assert api.get(path)["ETag"] not in (submitted, evaluated, before)

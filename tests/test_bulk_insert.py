@@ -1,0 +1,66 @@
+"""config.bulk_insert: rows as `bulk_create` would write them (defaults, ids, stamps in
+order), conflicts skipped with the written keys returned, and the statement counted."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.bulk_insert import JsonText, insert_rows
+from config.ids import new_ids
+from enrollments.models import Customer, EnrollmentStatusChange
+from tests.enrollments.factories import CustomerFactory, EnrollmentFactory
+
+
+def test_defaults_ids_and_rising_stamps(workspace):
+    enrollment = EnrollmentFactory(workspace=workspace)
+    rows = [
+        {
+            "workspace_id": workspace.pk,
+            "enrollment_id": enrollment.pk,
+            "enrollment_ref": enrollment.pk,
+            "program_instance_ref": enrollment.program_instance_id,
+            "from_status": "candidate",
+            "to_status": "eligible",
+            "actor_label": "system",
+            "metadata": {"n": n} if n else JsonText('{"given": "as text"}'),
+        }
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        written = insert_rows(EnrollmentStatusChange, rows)
+    assert len(queries) == 1  # one COPY (PostgreSQL) or executemany (SQLite), counted
+    stored = list(
+        EnrollmentStatusChange.objects.filter(enrollment=enrollment).order_by("created_at")
+    )
+    assert {c.pk for c in stored} == written and len(written) == 3
+    assert [c.metadata for c in stored] == [{"given": "as text"}, {"n": 1}, {"n": 2}]
+    assert stored[0].reason == "" and stored[0].actor_user_id is None  # the model's defaults
+    assert stored[0].created_at < stored[1].created_at < stored[2].created_at
+
+
+def test_conflicting_rows_are_skipped_and_the_written_keys_returned(workspace):
+    taken = CustomerFactory(workspace=workspace, email="taken@example.com")
+    ids = new_ids(2)
+    rows = [
+        {"id": ids[0], "workspace_id": workspace.pk, "email": "taken@example.com"},
+        {"id": ids[1], "workspace_id": workspace.pk, "email": "new@example.com"},
+    ]
+    for row in rows:
+        row.update(first_name="Ana", last_name="Lee")
+    assert insert_rows(Customer, rows, ignore_conflicts=True) == {ids[1]}
+    assert Customer.objects.get(email="taken@example.com").pk == taken.pk
+    assert Customer.objects.get(email="new@example.com").version == 1
+
+
+def test_ids_have_the_cuid_shape_and_do_not_repeat():
+    ids = new_ids(20_000)
+    assert len(set(ids)) == 20_000
+    assert all(len(i) == 25 and i[0].isalpha() and i.isalnum() and i.islower() for i in ids)
+
+
+def test_in_array_finds_what_in_finds(workspace):
+    customers = [CustomerFactory(workspace=workspace) for _ in range(3)]
+    emails = [c.email for c in customers[:2]] + ["nobody@example.com"]
+    by_array = set(Customer.objects.filter(email__in_array=emails).values_list("pk", flat=True))
+    assert by_array == set(Customer.objects.filter(email__in=emails).values_list("pk", flat=True))
+    assert len(by_array) == 2
+    assert not Customer.objects.filter(email__in_array=[]).exists()
