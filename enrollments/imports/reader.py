@@ -12,13 +12,18 @@ GIL, and every answer from the database would then wait for it.
 
 The child is started with `spawn` (a fresh interpreter that sets Django up again; `fork` of a
 process with threads and an open database connection is unsafe). It is given the file itself
-and never touches the database. It is at most two chunks ahead (a bounded queue), so memory
-does not grow with the file. Its failure fails the import with its message; a cancelled or
-failed import stops it.
+and never touches the database. The file reaches it as a temporary file, not as an argument
+of the start: multiprocessing writes a start's arguments into a pipe the child reads at
+startup, and a child that dies before reading them (a broken environment, an import error)
+would leave that write, and this process, blocked forever. It is at most two chunks ahead (a
+bounded queue), so memory does not grow with the file. Its failure fails the import with its
+message; a cancelled or failed import stops it.
 """
 
 import multiprocessing
+import os
 import queue
+import tempfile
 import traceback
 from collections.abc import Iterator
 from itertools import islice
@@ -51,11 +56,10 @@ def validated_chunks(imp) -> Iterator[list]:
         return
     context = multiprocessing.get_context("spawn")
     results = context.Queue(maxsize=AHEAD)
+    with tempfile.NamedTemporaryFile(prefix=f"import-{imp.pk}-", delete=False) as file:
+        file.write(bytes(imp.source or b""))
     source = SimpleNamespace(
-        file_name=imp.file_name,
-        file_format=imp.file_format,
-        source=bytes(imp.source or b""),
-        mapping=imp.mapping,
+        file_name=imp.file_name, file_format=imp.file_format, path=file.name, mapping=imp.mapping
     )
     child = context.Process(
         target=_child,
@@ -63,14 +67,16 @@ def validated_chunks(imp) -> Iterator[list]:
         name=f"import-{imp.pk}-reader",
         daemon=True,
     )
-    child.start()
     try:
+        child.start()
         while (item := _next(results, child)) != DONE:
             yield item
     finally:
         if child.is_alive():
             child.terminate()
-        child.join()
+        if child.pid is not None:
+            child.join()
+        os.unlink(file.name)
 
 
 def _next(results, child):
@@ -98,6 +104,8 @@ def _child(source: SimpleNamespace, language: str | None, size: int, results) ->
     from enrollments.imports.service import _source_table
 
     try:
+        with open(source.path, "rb") as file:
+            source.source = file.read()
         with translation.override(language):
             for chunk in _chunks(_source_table(source), source.mapping, size):
                 results.put(chunk)

@@ -85,3 +85,29 @@ def test_created_events_show_the_row_as_created_before_its_verdict(workspace):
         "eligibility": changed["object"]["eligibility"],
     }
     assert changed["object"]["eligibility"]["status"] == "eligible"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_that_dies_at_startup_fails_the_import_without_hanging(
+    workspace, settings, monkeypatch, tmp_path
+):
+    """The child cannot even set Django up (here: a settings module that does not exist in its
+    environment): the import fails with the reader's exit, and the file handed over is gone."""
+    settings.IMPORT_PARALLEL_MIN_ROWS = 1
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    instance = instance_in(workspace)
+    imp = import_start(
+        workspace=workspace,
+        instance=instance,
+        actor=None,
+        file_name="list.csv",
+        content=csv_rows(3),
+        enqueue=False,
+    )
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "no_such_settings_module")
+    with pytest.raises(RuntimeError, match="reader process stopped"):
+        import_run(import_id=imp.pk)
+    imp.refresh_from_db()
+    assert imp.status == "failed"
+    assert not Enrollment.objects.filter(program_instance=instance).exists()
+    assert list(tmp_path.iterdir()) == []
