@@ -31,6 +31,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from config.ids import CuidField, new_ids
@@ -200,3 +201,42 @@ def insert_objects(objects: list[models.Model], *, ignore_conflicts=False) -> No
     for obj in objects:  # as bulk_create leaves them (a row skipped by a conflict too)
         obj._state.adding, obj._state.db = False, connection.alias
     return written
+
+
+def build_objects(model: type[models.Model], rows: list[dict], **shared) -> list[models.Model]:
+    """`model(**shared, **row)` for every row (unsaved instances), about ten times faster.
+
+    Why: `Model.__init__` with keyword arguments walks every field, calls every default and
+    runs each mixin's `__init__`: ~35 µs for an enrollment, a tenth of an imported row's
+    Python. Here one instance is built the normal way from `shared` (so every default, the
+    foreign keys given as objects and the mixins' own state are what `__init__` makes), and
+    each row's instance starts as a copy of its attributes with the row's values on top:
+    mutable values (lists, dicts) are copied per row, CUID keys come from one `new_ids`
+    batch. `rows` hold attribute names (`customer_id`, not `customer`) and plain values,
+    as `__init__` would store them.
+    """
+    template = model(**shared)
+    base = dict(vars(template))
+    base.pop("_state")
+    cache = template._state.fields_cache
+    mutable = [name for name, value in base.items() if isinstance(value, (list, dict))]
+    attnames = {field.attname for field in model._meta.concrete_fields}
+    unknown = {key for row in rows[:1] for key in row} - attnames
+    if unknown:
+        raise ValueError(f"build_objects takes attribute names; unknown: {sorted(unknown)}")
+    pk = model._meta.pk
+    ids = new_ids(len(rows)) if isinstance(pk, CuidField) else None
+    objects = []
+    for number, row in enumerate(rows):
+        obj = model.__new__(model)
+        state = obj.__dict__
+        state.update(base)
+        for name in mutable:
+            state[name] = base[name].copy()
+        state.update(row)
+        if ids is not None and pk.attname not in row:
+            state[pk.attname] = ids[number]
+        obj._state = ModelState()
+        obj._state.fields_cache = dict(cache)
+        objects.append(obj)
+    return objects

@@ -64,3 +64,32 @@ def test_in_array_finds_what_in_finds(workspace):
     assert by_array == set(Customer.objects.filter(email__in=emails).values_list("pk", flat=True))
     assert len(by_array) == 2
     assert not Customer.objects.filter(email__in_array=[]).exists()
+
+
+def test_built_objects_are_what_the_constructor_makes(workspace):
+    """`build_objects` gives each row the instance `Model(**shared, **row)` would be: every
+    default, the shared foreign key, the row's values; its own lists and dicts, its own id."""
+    import pytest
+
+    from config.bulk_insert import build_objects
+    from enrollments.models import Enrollment
+    from tests.enrollments.factories import ProgramInstanceFactory
+
+    instance = ProgramInstanceFactory(workspace=workspace)
+    shared = {"workspace_id": workspace.pk, "program_instance": instance, "source": "import"}
+    rows = [{"first_name": "Ana", "tags": ["a"]}, {"first_name": "Bo", "email": "bo@x.com"}]
+    built = build_objects(Enrollment, rows, **shared)
+    for obj, row in zip(built, rows, strict=True):
+        usual = Enrollment(**shared, **row)
+        for field in Enrollment._meta.concrete_fields:
+            if not field.primary_key and field.name != "idempotency_key":
+                assert getattr(obj, field.attname) == getattr(usual, field.attname), field.name
+        assert obj.program_instance is instance and obj._state.adding
+        assert obj.allowed_transitions == usual.allowed_transitions
+    assert built[0].pk != built[1].pk and len(built[0].pk) == 25
+    built[1].metadata["x"] = 1
+    built[1].manufacturer_slugs.append("tesla")
+    assert built[0].metadata == {} and built[0].manufacturer_slugs == []
+    assert build_objects(Enrollment, [rows[1]], **shared)[0].metadata == {}
+    with pytest.raises(ValueError, match="program_instance"):
+        build_objects(Enrollment, [{"program_instance": instance}], workspace_id=workspace.pk)

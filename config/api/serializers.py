@@ -1,8 +1,12 @@
 """Serializer conventions shared by every endpoint: camelCase names and strict bodies."""
 
+from datetime import datetime
 from functools import cached_property
 
-from rest_framework import serializers
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 
 def to_camel(name: str) -> str:
@@ -86,16 +90,46 @@ def compiled_representation(serializer_class):
         nested = isinstance(field, serializers.Serializer) and (
             type(field).to_representation is serializers.Serializer.to_representation
         )
-        convert = compiled_representation(type(field)) if nested else field.to_representation
-        plan.append((name, tuple(field.source_attrs), convert))
+        convert = compiled_representation(type(field)) if nested else _fast_converter(field)
+        plan.append((name, tuple(field.source_attrs), convert, _is_iso_datetime(field)))
+    dated = any(is_datetime for *_, is_datetime in plan)
 
     def represent(instance) -> dict:
+        zone = timezone.get_current_timezone() if dated else None
         out = {}
-        for name, attrs, convert in plan:
+        for name, attrs, convert, is_datetime in plan:
             value = instance
             for attr in attrs:
                 value = getattr(value, attr)
-            out[name] = None if value is None else convert(value)
+            if value is None:
+                out[name] = None
+            elif is_datetime and isinstance(value, datetime) and timezone.is_aware(value):
+                text = value.astimezone(zone).isoformat()
+                out[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
+            else:
+                out[name] = convert(value)
         return out
 
     return represent
+
+
+def _fast_converter(field):
+    """The field's `to_representation`, or a builtin doing exactly what it does (str, int):
+    a method call per cell is a visible share of a 10,000-row bulk action."""
+    method = type(field).to_representation
+    if method is serializers.CharField.to_representation:
+        return str
+    if method is serializers.IntegerField.to_representation:
+        return int
+    return field.to_representation
+
+
+def _is_iso_datetime(field) -> bool:
+    """A DateTimeField rendered as DRF does by default (ISO 8601 in the current time zone, `Z`
+    for UTC): `represent` then formats aware datetimes itself, with the zone read once per
+    object instead of once per cell (DRF's `enforce_timezone`); naive ones still go through
+    the field."""
+    if not isinstance(field, serializers.DateTimeField) or hasattr(field, "timezone"):
+        return False
+    output = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    return isinstance(output, str) and output.lower() == ISO_8601 and settings.USE_TZ

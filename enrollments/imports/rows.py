@@ -13,12 +13,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.api.errors import domain_details
-from config.bulk_insert import insert_objects, insert_rows
+from config.bulk_insert import build_objects, insert_objects, insert_rows
 from config.errors import DomainError, DomainValidationError
 from config.ids import new_id
 from enrollments.imports.columns import LABELS, body_of
 from enrollments.imports.models import Import, ImportRow
-from enrollments.models import CLOSED_STATUSES, Customer, Enrollment, EnrollmentStatus
+from enrollments.models import (
+    CLOSED_STATUSES,
+    Customer,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+)
 from enrollments.services import bulk_evaluate
 from enrollments.services._common import (
     ADDRESS_FIELDS,
@@ -169,18 +175,28 @@ def process_chunk(*, imp: Import, instance, rows: list[_Row], actor) -> list[_Ro
             index.setdefault(("email", enrollment.email), enrollment)
     new: dict[str, Enrollment] = {}
     dirty: dict[str, tuple[Enrollment, set[str]]] = {}
+    firsts: dict = {}  # each unmatched person's first row in the file makes the enrollment
     for row in valid:
-        target = index.get(row.key)
-        if target is None:
-            values = {k: row.clean[k] for k in FIELDS if k in row.clean}
-            target = Enrollment(
+        if row.key not in index:
+            firsts.setdefault(row.key, row)
+    made = dict(
+        zip(
+            firsts,
+            build_objects(
+                Enrollment,
+                [{k: row.clean[k] for k in FIELDS if k in row.clean} for row in firsts.values()],
                 workspace_id=imp.workspace_id,
                 program_instance=instance,
                 identification_type="customerInfo",
-                **values,
-            )
-            if hasattr(Enrollment, "source"):  # the enrollment's origin (issue 10)
-                target.source = "import"
+                source=EnrollmentSource.IMPORT,
+            ),
+            strict=True,
+        )
+    )
+    for row in valid:
+        target = index.get(row.key)
+        if target is None:
+            target = made[row.key]
             index[row.key] = new[target.pk] = target
             row.result, row.enrollment = R.CREATED, target
             continue

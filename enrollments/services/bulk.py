@@ -41,6 +41,7 @@ from enrollments.models import (
 )
 from enrollments.services._common import BulkResult, _payloads, _require_scope
 from events.services import event_record_many
+from instances.models import ProgramInstance
 
 # Rows per transaction: bounds how long row locks (and SQLite's write lock) are held.
 BULK_CHUNK_SIZE = 500
@@ -101,10 +102,14 @@ def id_chunks(enrollments, size: int | None = None) -> Iterator[list[str]]:
 def _read(ids: list[str]) -> dict[str, Enrollment]:
     """The chunk's rows, whole: the decision reads a few columns, the submit guard the form's
     fields, and the events' payloads all of them (built from these rows once the UPDATE has
-    been applied to them: no second read)."""
-    rows = (
-        Enrollment.objects.filter(pk__in=ids).select_related("program_instance__program").order_by()
-    )
+    been applied to them: no second read). Their program instances (with the program) are
+    read once per chunk and shared, not joined to every row: a chunk has one or a few, and a
+    join would send and parse each instance's JSON columns again for every row."""
+    rows = list(Enrollment.objects.filter(pk__in_array=ids).order_by())
+    instance_ids = {row.program_instance_id for row in rows}
+    instances = ProgramInstance.objects.select_related("program").in_bulk(list(instance_ids))
+    for row in rows:
+        row._state.fields_cache["program_instance"] = instances[row.program_instance_id]
     return {row.pk: row for row in rows}
 
 

@@ -50,3 +50,20 @@ def test_rich_and_empty_values_render_as_the_serializer():
         assert set(payload) == set(EnrollmentSerializer().fields)
     assert enrollment_payload(rich)["address"]["state"] == rich.state
     assert enrollment_payload(bare)["consent"] is None
+
+
+@pytest.mark.django_db
+def test_dates_follow_the_active_time_zone_as_the_serializer_does():
+    """The builder formats dates itself (one zone lookup per object): in UTC they end in `Z`,
+    in another active zone they carry its offset, exactly as DRF renders them."""
+    from django.utils import timezone
+
+    enrollment = EnrollmentFactory(
+        enrollment_start_date=datetime(2026, 5, 1, 12, 30, 15, 250, tzinfo=UTC)
+    )
+    enrollment.refresh_from_db()
+    assert enrollment_payload(enrollment)["enrollmentStartDate"] == "2026-05-01T12:30:15.000250Z"
+    with timezone.override("America/New_York"):
+        payload = enrollment_payload(enrollment)
+        assert payload == _as_the_serializer(enrollment)
+    assert payload["enrollmentStartDate"] == "2026-05-01T08:30:15.000250-04:00"
