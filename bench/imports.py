@@ -28,12 +28,12 @@ HEADER = "First name,Last name,Email,Phone,Street,City,State,ZIP,Device type,Man
 STATES = ["NY", "CA", "TX", "WA"]
 
 
-def make_csv(rows: int, *, start: int = 0, seed: int = 11) -> bytes:
+def make_csv(rows: int, *, start: int = 0, seed: int = 11, states=STATES) -> bytes:
     rng = random.Random(seed)
     out = io.StringIO()
     out.write(HEADER)
     for i in range(start, start + rows):
-        state = rng.choice(STATES)
+        state = rng.choice(states)
         device = rng.choice(["battery", "battery", "thermostat", "heat_pump"])
         out.write(
             f"Ana{i % 97},Person{i},person{i}@bench.example.com,+1555{i:07d},{i} Main St,"
@@ -51,6 +51,41 @@ def _cpu() -> float:
 
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class _ReaderPeak:
+    """The import's reader process's own peak RSS (VmHWM, sampled while it runs).
+    `RUSAGE_CHILDREN` would not do: its `ru_maxrss` counts the moment between `fork` and
+    `exec`, when the child still shows this process's pages."""
+
+    def __enter__(self):
+        import threading
+
+        self.peak_kb, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        import multiprocessing
+
+        while not self._stop.wait(0.1):
+            for child in multiprocessing.active_children():
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return round(self.peak_kb / 1024, 1)
 
 
 def _instance(name: str):
@@ -85,7 +120,8 @@ def bench_import(rows: int) -> dict:
         content=content,
         enqueue=False,
     )
-    imp = import_run(import_id=imp.pk)
+    with _ReaderPeak() as reader:
+        imp = import_run(import_id=imp.pk)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     return {
         "rows": rows,
@@ -101,6 +137,7 @@ def bench_import(rows: int) -> dict:
         "events": Event.objects.filter(program_instance_id=instance.pk).count(),
         "peak_rss_mb_before": before,
         "peak_rss_mb": _peak_rss_mb(),
+        "reader_process_peak_rss_mb": reader.mb,
         "file_mb": round(len(content) / 1e6, 1),
     }
 
@@ -173,51 +210,80 @@ def bench_copy(rows: int) -> dict:
     return result
 
 
-def bench_bulk(rows: int) -> dict:
+def _candidates(name: str, rows: int, start: int, *, all_pass: bool = False):
+    """An instance holding `rows` imported candidates (not evaluated); `all_pass`: criteria
+    that every row meets (people in the program's states only, any device)."""
     from enrollments.imports.service import import_run, import_start
     from enrollments.models import Enrollment
-    from enrollments.services import enrollment_bulk_evaluate, enrollment_bulk_transition
 
-    instance = _instance("bulk")
+    instance = _instance(name)
+    states = STATES
+    if all_pass:
+        states = sorted(set(STATES) & set(instance.program.states))
+        instance.eligibility_criteria = {"regions": states}
+        instance.save(update_fields=["eligibility_criteria"])
     imp = import_start(
         workspace=instance.workspace,
         instance=instance,
         actor=None,
-        file_name="bulk.csv",
-        content=make_csv(rows, start=10_000_000),
+        file_name=f"{name}.csv",
+        content=make_csv(rows, start=start, states=states),
         evaluate=False,
         enqueue=False,
     )
     import_run(import_id=imp.pk)
-    mine = Enrollment.objects.filter(program_instance=instance)
-    out = {}
-    for name, call in (
-        ("bulk evaluate", lambda: enrollment_bulk_evaluate(enrollments=mine, actor=None)),
-        (
-            "bulk transition eligible→submitted",
-            lambda: enrollment_bulk_transition(
-                enrollments=mine.filter(status="eligible"), to="submitted", actor=None
-            ),
-        ),
-    ):
-        start, cpu = time.perf_counter(), _cpu()
+    return Enrollment.objects.filter(program_instance=instance)
+
+
+def _timed(call) -> dict:
+    """Wall and CPU time of one bulk call, and the time its statements spent in the database
+    (as `connection.queries` times them: sending, PostgreSQL's work, reading the answer)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start, cpu = time.perf_counter(), _cpu()
+    with CaptureQueriesContext(connection) as queries:
         results = call()
-        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
-        out[name] = {
-            "rows": len(results),
-            "moved": sum(r.ok for r in results),
-            "seconds": round(seconds, 2),
-            "rows_per_s": round(len(results) / seconds),
-            "python_cpu_seconds": round(cpu, 2),
-        }
-    return out
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    return {
+        "rows": len(results),
+        "moved": sum(r.ok for r in results),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(len(results) / seconds),
+        "python_cpu_seconds": round(cpu, 2),
+        "sql_seconds": round(sum(float(q["time"]) for q in queries.captured_queries), 2),
+        "statements": len(queries),
+    }
+
+
+def bench_bulk(rows: int) -> dict:
+    """Bulk evaluation of `rows` candidates with mixed verdicts (about one in eight eligible:
+    two UPDATEs per chunk), then of `rows` candidates that all pass, and the bulk transition
+    of those `rows` eligible enrollments to submitted."""
+    from enrollments.services import enrollment_bulk_evaluate, enrollment_bulk_transition
+
+    mixed = _candidates("bulk", rows, start=10_000_000)
+    passing = _candidates("bulk-all", rows, start=20_000_000, all_pass=True)
+    return {
+        "bulk evaluate (mixed verdicts)": _timed(
+            lambda: enrollment_bulk_evaluate(enrollments=mixed, actor=None)
+        ),
+        "bulk evaluate (all eligible)": _timed(
+            lambda: enrollment_bulk_evaluate(enrollments=passing, actor=None)
+        ),
+        "bulk transition eligible→submitted": _timed(
+            lambda: enrollment_bulk_transition(
+                enrollments=passing.filter(status="eligible"), to="submitted", actor=None
+            )
+        ),
+    }
 
 
 def plans() -> dict:
     """EXPLAIN of the statements the import and the set-based path run, on the loaded data."""
     from django.db import connection
 
-    from enrollments.models import Enrollment
+    from enrollments.models import CLOSED_STATUSES, Enrollment
 
     sample = list(Enrollment.objects.order_by("?").values_list("pk", "workspace_id")[:500])
     ids = [pk for pk, _ in sample]
@@ -225,11 +291,6 @@ def plans() -> dict:
     refs = [f"ACC-{i:08d}" for i in range(0, 1000)]
     emails = [f"person{i}@bench.example.com" for i in range(0, 1000)]
     queries = {
-        "import match (workspace + reference or email)": (
-            "SELECT id FROM enrollments_enrollment WHERE workspace_id = %s AND "
-            "(reference_id = ANY(%s) OR email = ANY(%s))",
-            [workspace, refs, emails],
-        ),
         "chunk read (id IN)": (
             "SELECT id, status FROM enrollments_enrollment WHERE id = ANY(%s)",
             [ids],
@@ -240,6 +301,17 @@ def plans() -> dict:
             "AND status IN ('submitted', 'approved')",
             [ids],
         ),
+    }
+    # The import's match, as `enrollments.imports.rows.process_chunk` builds it: two queries
+    # (an OR of both lists was planned as a scan of the table).
+    open_ones = Enrollment.objects.filter(workspace_id=workspace).exclude(
+        status__in=CLOSED_STATUSES
+    )
+    matches = {
+        "import match by reference (workspace + reference_id = ANY)": open_ones.filter(
+            reference_id__in_array=refs
+        ),
+        "import match by email (workspace + email = ANY)": open_ones.filter(email__in_array=emails),
     }
     prefix = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     out = {}
@@ -252,6 +324,12 @@ def plans() -> dict:
             out[name] = [
                 re.sub(r"'\{[^}]*\}'", "'{...}'", " | ".join(str(c) for c in row))[:200]
                 for row in cursor.fetchall()
+            ]
+    if connection.vendor == "postgresql":
+        for name, queryset in matches.items():
+            out[name] = [
+                re.sub(r"'\{[^}]*\}'", "'{...}'", line)[:200]
+                for line in queryset.values("id").explain().splitlines()
             ]
     return out
 

@@ -20,4 +20,10 @@ def test_bench_imports_runs(tmp_path):
     assert report["import"]["created"] == 60
     # Per row: enrollment.created, then the verdict's enrollment.status_changed and .updated.
     assert report["import"]["history_rows"] == 60 and report["import"]["events"] == 180
-    assert report["bulk"]["bulk evaluate"]["moved"] == 30
+    bulk = report["bulk"]
+    assert bulk["bulk evaluate (mixed verdicts)"]["moved"] == 30
+    assert bulk["bulk evaluate (all eligible)"]["moved"] == 30
+    # every candidate that passed is then moved eligible → submitted, each once
+    assert bulk["bulk transition eligible→submitted"]["rows"] == 30
+    assert bulk["bulk transition eligible→submitted"]["moved"] == 30
+    assert bulk["bulk evaluate (mixed verdicts)"]["statements"] > 0
