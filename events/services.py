@@ -147,8 +147,8 @@ def event_record_many(*, workspace, items: list[dict]) -> list[str]:
 
 def _enqueue_many(task_obj, ids: list[str]) -> None:
     """`tasks.enqueue(task_obj, id)` for each id; with the database backend the task rows are
-    one bulk INSERT (what `DatabaseBackend.enqueue` writes, row for row), so a bulk action's
-    statements stay constant per chunk."""
+    one COPY (`insert_rows`: what `DatabaseBackend.enqueue` writes, row for row, the model's
+    defaults for the rest), so a bulk action's statements stay constant per chunk."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -160,17 +160,21 @@ def _enqueue_many(task_obj, ids: list[str]) -> None:
             tasks.enqueue(task_obj, pk)
         return
     backend.validate_task(task_obj)
-    DBTaskResult.objects.bulk_create(
-        DBTaskResult(
-            id=backend._get_id(),
-            args_kwargs={"args": [pk], "kwargs": {}},
-            priority=task_obj.priority,
-            task_path=task_obj.module_path,
-            queue_name=task_obj.queue_name,
-            run_after=task_obj.run_after or get_date_max(),
-            backend_name=backend.alias,
-        )
-        for pk in ids
+    run_after = task_obj.run_after or get_date_max()
+    insert_rows(
+        DBTaskResult,
+        [
+            {
+                "id": backend._get_id(),
+                "args_kwargs": JsonText(json.dumps({"args": [pk], "kwargs": {}})),
+                "priority": task_obj.priority,
+                "task_path": task_obj.module_path,
+                "queue_name": task_obj.queue_name,
+                "run_after": run_after,
+                "backend_name": backend.alias,
+            }
+            for pk in ids
+        ],
     )
 
 

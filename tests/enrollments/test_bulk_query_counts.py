@@ -16,9 +16,10 @@ from enrollments.services import (
 from events.models import Event, WebhookDelivery, WebhookEndpoint
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 
-# Read of the chunk, the customers' enrollments, reopen/eligible/ineligible UPDATEs, re-read of
-# the moved rows, history INSERT, event INSERT, endpoint SELECT, delivery INSERT, task INSERTs
-# (deliveries and notifications), BEGIN/COMMIT.
+# Read of the chunk, its program instances (one query, not a join per row), the customers'
+# enrollments, reopen/eligible/ineligible UPDATEs (RETURNING: the moved rows are not read
+# again), history COPY, event COPY, endpoint SELECT, delivery COPY, task INSERTs (deliveries
+# and notifications), BEGIN/COMMIT.
 CONSTANT = 14
 
 

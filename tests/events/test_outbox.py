@@ -103,3 +103,28 @@ def test_other_task_backends_get_the_task_only_after_commit(
         assert dummy_task_backend.results == []
     (result,) = dummy_task_backend.results
     assert result.task.name == "enrollment_status_notify" and result.args == [event.pk]
+
+
+def test_bulk_task_rows_are_the_rows_enqueue_writes(workspace):
+    """A bulk action's notification tasks (one COPY) are row for row what `enqueue` writes,
+    and ready for the worker."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from events import tasks
+    from events.services import _enqueue_many
+
+    if not isinstance(tasks.enrollment_status_notify.get_backend(), DatabaseBackend):
+        pytest.skip("the task rows are the database backend's")
+    with transaction.atomic():
+        tasks.enrollment_status_notify.enqueue("one")
+        _enqueue_many(tasks.enrollment_status_notify, ["two", "three"])
+    columns = ("status", "priority", "task_path", "queue_name", "backend_name", "run_after")
+    columns += ("worker_ids", "return_value", "exception_class_path", "traceback")
+    rows = {row.args_kwargs["args"][0]: row for row in DBTaskResult.objects.order_by("enqueued_at")}
+    assert set(rows) == {"one", "two", "three"}
+    for name in ("two", "three"):
+        assert rows[name].args_kwargs == {"args": [name], "kwargs": {}}
+        for column in columns:
+            assert getattr(rows[name], column) == getattr(rows["one"], column), column
+        assert rows[name].enqueued_at >= rows["one"].enqueued_at
+    assert DBTaskResult.objects.ready().count() == 3
