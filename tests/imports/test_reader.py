@@ -17,6 +17,18 @@ BAD_ROWS = (
 )
 
 
+def _queued(workspace, instance):
+    """A queued three-row import, run below by `import_run` itself."""
+    return import_start(
+        workspace=workspace,
+        instance=instance,
+        actor=None,
+        file_name="list.csv",
+        content=csv_rows(3),
+        enqueue=False,
+    )
+
+
 def _report(imp):
     return [
         (row.row_number, row.result, row.errors, row.eligible, row.reason)
@@ -43,14 +55,7 @@ def test_the_child_process_gives_the_in_process_report(workspace, settings):
 def test_a_failure_in_the_child_fails_the_import_with_its_message(workspace, settings):
     settings.IMPORT_PARALLEL_MIN_ROWS = 1
     instance = instance_in(workspace)
-    imp = import_start(
-        workspace=workspace,
-        instance=instance,
-        actor=None,
-        file_name="list.csv",
-        content=csv_rows(3),
-        enqueue=False,
-    )
+    imp = _queued(workspace, instance)
     Import.objects.filter(pk=imp.pk).update(source=b"\x00\x01 not a table")
     with pytest.raises(RuntimeError):
         import_run(import_id=imp.pk)
@@ -96,14 +101,7 @@ def test_a_child_that_dies_at_startup_fails_the_import_without_hanging(
     settings.IMPORT_PARALLEL_MIN_ROWS = 1
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     instance = instance_in(workspace)
-    imp = import_start(
-        workspace=workspace,
-        instance=instance,
-        actor=None,
-        file_name="list.csv",
-        content=csv_rows(3),
-        enqueue=False,
-    )
+    imp = _queued(workspace, instance)
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "no_such_settings_module")
     with pytest.raises(RuntimeError, match="reader process stopped"):
         import_run(import_id=imp.pk)
