@@ -221,7 +221,7 @@ def build_objects(model: type[models.Model], rows: list[dict], **shared) -> list
     cache = template._state.fields_cache
     mutable = [name for name, value in base.items() if isinstance(value, (list, dict))]
     attnames = {field.attname for field in model._meta.concrete_fields}
-    unknown = {key for row in rows[:1] for key in row} - attnames
+    unknown = set().union(*rows) - attnames  # every row's keys: none silently dropped
     if unknown:
         raise ValueError(f"build_objects takes attribute names; unknown: {sorted(unknown)}")
     pk = model._meta.pk

@@ -1,6 +1,6 @@
 """An import's rows, read and validated chunk by chunk; for a large file, in a second process.
 
-    validated_chunks(imp, table) -> Iterator[list[_Row]]
+    validated_chunks(imp) -> Iterator[list[_Row]]
 
 Validation is the API's create serializer on every row (enrollments.imports.rows.validate):
 pure Python, no SQL, about a quarter of an import's time. A large file
