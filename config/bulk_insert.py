@@ -2,8 +2,10 @@
 
     insert_rows(model, rows: list[dict], *, ignore_conflicts=False) -> set | None
     insert_objects(objects: list[Model], *, ignore_conflicts=False) -> set | None
+    build_objects(model, rows: list[dict], **shared) -> list[Model]   (unsaved, fast)
+    fetch_objects(queryset) -> list[Model]                             (loaded, fast)
 
-Both return the primary keys of the rows written (None for auto-increment keys).
+Both inserts return the primary keys of the rows written (None for auto-increment keys).
 
 Why not `QuerySet.bulk_create`: it builds a model instance per row (defaults, signals-free but
 still ~40 attribute sets), compiles a statement with a parameter per cell and has psycopg quote
@@ -238,5 +240,42 @@ def build_objects(model: type[models.Model], rows: list[dict], **shared) -> list
             state[pk.attname] = ids[number]
         obj._state = ModelState()
         obj._state.fields_cache = dict(cache)
+        objects.append(obj)
+    return objects
+
+
+def fetch_objects(queryset: models.QuerySet) -> list[models.Model]:
+    """`list(queryset)` for a plain queryset (no select_related, deferred fields or
+    annotations), about five times faster: the bulk paths read 10,000 rows per run.
+
+    Why: `Model.from_db` calls `__init__` per row, which walks every field and runs each
+    mixin's `__init__` (~35 µs for an enrollment). Here the values come from the same query
+    (`values_list` of every concrete column, through the fields' converters, so JSON and
+    decimals are what a model instance holds), the first row is built by `from_db` (the real
+    way, so every mixin's state is there) and every other row starts as a copy of its
+    attributes with the row's own values on top. django-fsm's `ConcurrentTransitionMixin`
+    remembers each row's loaded status (`_update_initial_state`, what its `refresh_from_db`
+    calls), so a later `save()` of one of these rows is still guarded.
+    """
+    model = queryset.model
+    names = [field.attname for field in model._meta.concrete_fields]
+    rows = list(queryset.values_list(*names))
+    if not rows:
+        return []
+    template = model.from_db(queryset.db, names, rows[0])
+    base = dict(vars(template))
+    base.pop("_state")
+    refresh = getattr(model, "_update_initial_state", None)
+    objects = [template]
+    for values in rows[1:]:
+        obj = model.__new__(model)
+        state = obj.__dict__
+        state.update(base)
+        state.update(zip(names, values))
+        obj._state = ModelState()
+        obj._state.adding = False
+        obj._state.db = queryset.db
+        if refresh is not None:
+            refresh(obj)
         objects.append(obj)
     return objects

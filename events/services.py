@@ -5,6 +5,8 @@ Recording events (called by other apps inside their own `transaction.atomic()`):
     event_record(*, workspace, type, obj, previous_status=None, enrollment_id="",
                  program_instance_id="", actor=None) -> Event
     event_record_many(*, workspace, items: list[dict]) -> list[str]     # bulk; the ids
+    event_batch(*, workspace, items, keys=None) -> EventBatch           # the same, prepared
+    event_batch_write(batch: EventBatch) -> None                        # ... and written
 
 Webhook endpoints (API, dashboard and admin all call these; defined in `events.webhooks`,
 importable from here too):
@@ -25,6 +27,7 @@ in its transaction.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -95,17 +98,46 @@ def event_record_many(*, workspace, items: list[dict]) -> list[str]:
     (PostgreSQL) or INSERT for the events, one query for the endpoints, one for the deliveries,
     one for the notification tasks: constant per call. Items that share one `obj` (a status
     change's `enrollment.status_changed` and `enrollment.updated`) serialise it once. Same
-    transaction rule as `event_record`.
+    transaction rule as `event_record`. = `event_batch_write(event_batch(...))`.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record_many must be called inside the change's transaction")
-    if not items:
-        return []
+    batch = event_batch(workspace=workspace, items=items)
+    event_batch_write(batch)
+    return [row["id"] for row in batch.rows]
+
+
+@dataclass
+class EventBatch:
+    """Events of one workspace, ready to write: the rows of their COPY (JSON already
+    serialised) and which of them notify someone. Built without the database, so that the
+    set-based lifecycle path can prepare a chunk's events while the previous chunk is being
+    written (`config.pipeline`), then keep only those of the rows its UPDATE really moved."""
+
+    workspace_id: str
+    rows: list[dict]
+    notify: list[bool]
+    keys: list  # the caller's key of each event (which change it belongs to)
+
+    def only(self, keys: set) -> "EventBatch":
+        kept = [n for n, key in enumerate(self.keys) if key in keys]
+        return EventBatch(
+            self.workspace_id,
+            [self.rows[n] for n in kept],
+            [self.notify[n] for n in kept],
+            [self.keys[n] for n in kept],
+        )
+
+
+def event_batch(*, workspace, items: list[dict], keys: list | None = None) -> EventBatch:
+    """The rows `event_record_many` writes for `items` (see there), written by
+    `event_batch_write`; `keys`: one per item, for `EventBatch.only`."""
     workspace_id = getattr(workspace, "pk", workspace)
     ids = new_ids(len(items))
     objects: dict[int, str] = {}  # id(obj) -> its JSON (shared payloads are dumped once)
     actors: dict[int, JsonText] = {}
-    rows = []
+    rows, notify = [], []
+    notified = CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES
     for event_id, item in zip(ids, items, strict=True):
         type = item["type"]
         if type not in EVENT_TYPES:
@@ -129,20 +161,26 @@ def event_record_many(*, workspace, items: list[dict]) -> list[str]:
                 "actor": actors[id(actor)],
             }
         )
-    insert_rows(Event, rows)
-    _fan_out_many(workspace_id, [(row["id"], row["type"]) for row in rows])
+        notify.append(
+            type == Event.Type.ENROLLMENT_STATUS_CHANGED and enrollment_status_of(obj) in notified
+        )
+    return EventBatch(workspace_id, rows, notify, keys if keys is not None else ids)
+
+
+def event_batch_write(batch: EventBatch) -> None:
+    """Write a prepared batch: the events (one COPY), their webhook deliveries and their
+    notification tasks. Inside the change's transaction, like `event_record`."""
+    if not batch.rows:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_batch_write must be called inside the change's transaction")
+    insert_rows(Event, batch.rows)
+    _fan_out_many(batch.workspace_id, [(row["id"], row["type"]) for row in batch.rows])
     if settings.NOTIFICATIONS_ENABLED:
-        notified = CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES
         _enqueue_many(
             tasks.enrollment_status_notify,
-            [
-                event_id
-                for event_id, item in zip(ids, items, strict=True)
-                if item["type"] == Event.Type.ENROLLMENT_STATUS_CHANGED
-                and enrollment_status_of(item["obj"]) in notified
-            ],
+            [row["id"] for row, wanted in zip(batch.rows, batch.notify, strict=True) if wanted],
         )
-    return ids
 
 
 def _enqueue_many(task_obj, ids: list[str]) -> None:

@@ -1,6 +1,7 @@
 """config.bulk_insert: rows as `bulk_create` would write them (defaults, ids, stamps in
 order), conflicts skipped with the written keys returned, and the statement counted."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -93,3 +94,38 @@ def test_built_objects_are_what_the_constructor_makes(workspace):
     assert build_objects(Enrollment, [rows[1]], **shared)[0].metadata == {}
     with pytest.raises(ValueError, match="program_instance"):
         build_objects(Enrollment, [{"program_instance": instance}], workspace_id=workspace.pk)
+
+
+def test_fetched_objects_are_what_the_queryset_loads(workspace):
+    """`fetch_objects` (the bulk paths' chunk read) gives every row the state `list(queryset)`
+    would: every column converted (JSON, decimals, dates), a loaded `_state`, and django-fsm's
+    remembered status per row, so a later `save()` of one of them is still guarded."""
+    from decimal import Decimal
+
+    from django_fsm import ConcurrentTransition
+
+    from config.bulk_insert import fetch_objects
+    from enrollments.models import Enrollment
+
+    made = [
+        EnrollmentFactory(workspace=workspace, status=status, device_capacity=Decimal("13.5"))
+        for status in ("candidate", "eligible", "submitted")
+    ]
+    made[1].metadata = {"meter": {"id": 7}}
+    made[1].save()
+    queryset = Enrollment.objects.filter(pk__in=[e.pk for e in made]).order_by("pk")
+    fetched, loaded = fetch_objects(queryset), list(queryset)
+
+    def state(obj):
+        return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+    assert [state(f) for f in fetched] == [state(o) for o in loaded]
+    assert [f.status for f in fetched] == [o.status for o in loaded]
+    assert all(not f._state.adding and f._state.db == "default" for f in fetched)
+    assert fetch_objects(Enrollment.objects.none()) == []
+    # A concurrent move between the read and the save is refused, as for a loaded row.
+    row = next(f for f in fetched if f.status == "eligible")
+    Enrollment.objects.filter(pk=row.pk).update(status="submitted")
+    row.first_name = "Changed"
+    with pytest.raises(ConcurrentTransition):
+        row.save()

@@ -20,18 +20,20 @@ enrollment of a reopened rejection (`_refuse_second_open`).
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
-from config.bulk_insert import insert_rows
-from config.errors import DomainError
+from config.bulk_insert import fetch_objects, insert_rows
+from config.errors import ConflictError, DomainError
+from config.pipeline import ChunkWriter
 from enrollments import transitions
 from enrollments.models import (
     CLOSED_STATUSES,
@@ -40,7 +42,7 @@ from enrollments.models import (
     EnrollmentStatusChange,
 )
 from enrollments.services._common import BulkResult, _payloads, _require_scope
-from events.services import event_record_many
+from events.services import EventBatch, event_batch, event_batch_write
 from instances.models import ProgramInstance
 
 # Rows per transaction: bounds how long row locks (and SQLite's write lock) are held.
@@ -105,7 +107,7 @@ def _read(ids: list[str]) -> dict[str, Enrollment]:
     been applied to them: no second read). Their program instances (with the program) are
     read once per chunk and shared, not joined to every row: a chunk has one or a few, and a
     join would send and parse each instance's JSON columns again for every row."""
-    rows = list(Enrollment.objects.filter(pk__in_array=ids).order_by())
+    rows = fetch_objects(Enrollment.objects.filter(pk__in_array=ids).order_by())
     instance_ids = {row.program_instance_id for row in rows}
     instances = ProgramInstance.objects.select_related("program").in_bulk(list(instance_ids))
     for row in rows:
@@ -114,39 +116,79 @@ def _read(ids: list[str]) -> dict[str, Enrollment]:
 
 
 # --- writing -------------------------------------------------------------------------------
-def _guarded_update(
-    *,
+# A chunk is written in two halves: `_plan` (this thread: what every move changes, applied to
+# the rows in memory, their history rows and events built and serialised) and `_apply` (one
+# transaction, on the writer connection when pipelined: `config.pipeline`): the guarded
+# UPDATEs, then the history rows and events of the rows they really moved.
+@dataclass
+class _Move:
+    """Rows a chunk moves from one status to `to` (in a plan: tries to), with what the UPDATE
+    sets and the history facts of each row."""
+
+    to: str
+    previous: dict[str, str]  # id -> from status
+    reasons: dict[str, str]
+    metadata: dict[str, dict]
+    changes: dict[str, Any] = field(default_factory=dict)  # the same for every row
+    per_row: dict[str, dict[str, Any]] = field(default_factory=dict)  # column -> id -> value
+
+
+def _move(
     rows: dict[str, Enrollment],
-    ids: list[str],
+    previous: dict[str, str],
     to: str,
+    *,
     values: dict[str, Any],
     per_row: dict[str, dict[str, Any]],
-) -> list[str]:
-    """ONE `UPDATE ... FROM (VALUES (id, per-row values), ...) WHERE id = v.id AND status IN
-    (sources) RETURNING id, version`: the ids that really moved. `values` are the same for
-    every row, `per_row[column][id]` differ per row; the row version is bumped (the API's
-    ETag). The moved rows in `rows` get the same changes in memory, so that their events'
-    payloads need no second read."""
+    reasons: dict[str, str],
+    metadata: dict[str, dict] | None = None,
+) -> _Move:
+    """A planned move, already applied to `rows` in memory: the events' payloads are built
+    from these rows before the UPDATE runs (rows it does not move get no event). Straight into
+    the instance: the status field is protected against assignment (only django-fsm's methods
+    move it), and this is the state the UPDATE writes, not a move of one object."""
+    move = _Move(
+        to,
+        previous,
+        reasons,
+        metadata or {},
+        {"status": to, "updated_at": timezone.now(), **values},
+        per_row,
+    )
+    for pk in previous:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        state = vars(row)
+        state.update(move.changes)
+        state.update((name, by_id.get(pk)) for name, by_id in per_row.items())
+        state["version"] = row.version + 1
+    return move
+
+
+def _guarded_update(move: _Move, ids: list[str]) -> dict[str, int]:
+    """ONE `UPDATE ... FROM unnest(arrays) WHERE id = v.id AND status IN (sources) RETURNING
+    id, version` (VALUES on SQLite): id -> new version of the rows that really moved. The
+    move's `changes` are the same for every row, its `per_row[column][id]` differ per row; the
+    row version is bumped (the API's ETag)."""
     if not ids:
-        return []
+        return {}
     meta = Enrollment._meta
     quote = connection.ops.quote_name
-    now = timezone.now()
-    changes: dict[str, Any] = {"status": to, "updated_at": now, **values}
     sets, params = [f"{quote('version')} = {quote('version')} + 1"], []
-    for name, value in changes.items():
-        field = meta.get_field(name)
-        sets.append(f"{quote(field.column)} = %s")
-        params.append(field.get_db_prep_value(value, connection))
-    per_row_fields = [meta.get_field(name) for name in per_row]
-    for number, field in enumerate(per_row_fields, start=2):
-        sets.append(f"{quote(field.column)} = v.column{number}")
+    for name, value in move.changes.items():
+        column = meta.get_field(name)
+        sets.append(f"{quote(column.column)} = %s")
+        params.append(column.get_db_prep_value(value, connection))
+    per_row_fields = [meta.get_field(name) for name in move.per_row]
+    for number, column in enumerate(per_row_fields, start=2):
+        sets.append(f"{quote(column.column)} = v.column{number}")
     columns = [
-        [field.get_db_prep_value(per_row[field.name].get(pk), connection) for pk in ids]
-        for field in per_row_fields
+        [column.get_db_prep_value(move.per_row[column.name].get(pk), connection) for pk in ids]
+        for column in per_row_fields
     ]
     if connection.vendor == "postgresql":  # one array per column: a handful of parameters
-        types = ["varchar", *(field.cast_db_type(connection) for field in per_row_fields)]
+        types = ["varchar", *(column.cast_db_type(connection) for column in per_row_fields)]
         arrays = ", ".join(f"%s::{kind}[]" for kind in types)
         names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
         rows_sql = f"unnest({arrays}) AS v({names})"
@@ -156,7 +198,7 @@ def _guarded_update(
         rows_sql = f"(VALUES {', '.join([cells] * len(ids))}) AS v"
         for pk, *values in zip(ids, *columns, strict=True):
             params += [pk, *values]
-    sources = _Policy.sources(to)
+    sources = _Policy.sources(move.to)
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} "
         f"FROM {rows_sql} "
@@ -166,28 +208,18 @@ def _guarded_update(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *sources])
-        moved = dict(cursor.fetchall())
-    for pk, version in moved.items():
-        row = rows.get(pk)
-        if row is None:
-            continue
-        # Straight into the instance: the status field is protected against assignment (only
-        # django-fsm's methods move it), and this is the database's state, not a move.
-        state = vars(row)
-        state.update(changes)
-        state.update((name, by_id.get(pk)) for name, by_id in per_row.items())
-        state["version"] = version
-    return [pk for pk in ids if pk in moved]
+        return dict(cursor.fetchall())
 
 
 @dataclass
-class _Move:
-    """Rows a chunk moved from one status to `to`, with the history facts of each."""
+class _Plan:
+    """A chunk's writes, prepared: its moves in order, the history row and the events of each
+    (move number, id), and the rows (to set the versions the UPDATEs return)."""
 
-    to: str
-    previous: dict[str, str]  # id -> from status
-    reasons: dict[str, str]
-    metadata: dict[str, dict]
+    moves: list[_Move]
+    rows: dict[str, Enrollment]
+    history: list[tuple[tuple[int, str], dict]]
+    events: list[EventBatch]
 
 
 def payload_as(payload: dict, *, status: str, reason: str) -> dict:
@@ -204,58 +236,102 @@ def payload_as(payload: dict, *, status: str, reason: str) -> dict:
     }
 
 
-def _write_history(
+def _plan(
     moves: list[_Move], rows: dict[str, Enrollment], *, actor, payloads: dict | None = None
-) -> None:
-    """History rows and events of the rows that moved, in move order (bulk INSERTs). `rows`
-    hold the moved rows as the UPDATEs left them (see `_guarded_update`); `payloads`, when the
-    caller has them, are theirs."""
-    moved_ids = list(dict.fromkeys(pk for move in moves for pk in move.previous))
-    if not moved_ids:
-        return
+) -> _Plan:
+    """History rows and events of every row the moves name, in move order, built from `rows`
+    as the moves left them in memory (see `_move`); `payloads`, when the caller has them, are
+    theirs. Nothing is written here."""
+    moving = list(dict.fromkeys(pk for move in moves for pk in move.previous))
     label = (actor.actor_label if actor else "system")[:200]
     user_id = actor.user.pk if actor and actor.user else None
     api_key_id = actor.api_key.pk if actor and actor.api_key else None
     if payloads is None:
-        payloads = dict(zip(moved_ids, _payloads([rows[pk] for pk in moved_ids]), strict=True))
-    changes, events = [], {}
-    for move in moves:
+        payloads = dict(zip(moving, _payloads([rows[pk] for pk in moving]), strict=True))
+    history, events, keys = [], {}, {}
+    for number, move in enumerate(moves):
         for pk, previous in move.previous.items():
             row = rows[pk]
-            changes.append(
-                {
-                    "workspace_id": row.workspace_id,
-                    "enrollment_id": pk,
-                    "enrollment_ref": pk,
-                    "program_instance_ref": row.program_instance_id,
-                    "subject": f"{row.first_name} {row.last_name} <{row.email}>"[:400],
-                    "from_status": previous,
-                    "to_status": move.to,
-                    "reason": move.reasons.get(pk, ""),
-                    "metadata": move.metadata.get(pk) or {},
-                    "actor_user_id": user_id,
-                    "actor_api_key_id": api_key_id,
-                    "actor_label": label,
-                }
+            history.append(
+                (
+                    (number, pk),
+                    {
+                        "workspace_id": row.workspace_id,
+                        "enrollment_id": pk,
+                        "enrollment_ref": pk,
+                        "program_instance_ref": row.program_instance_id,
+                        "subject": f"{row.first_name} {row.last_name} <{row.email}>"[:400],
+                        "from_status": previous,
+                        "to_status": move.to,
+                        "reason": move.reasons.get(pk, ""),
+                        "metadata": move.metadata.get(pk) or {},
+                        "actor_user_id": user_id,
+                        "actor_api_key_id": api_key_id,
+                        "actor_label": label,
+                    },
+                )
             )
             payload = payloads[pk]
             if move.to != row.status:  # a later move of this chunk: the event says this one's
                 payload = payload_as(payload, status=move.to, reason=move.reasons.get(pk, ""))
             # The spec: `enrollment.updated` too whenever the status changes (as one row).
-            events.setdefault(row.workspace_id, []).extend(
-                {
-                    "type": type_,
-                    "obj": payload,
-                    "previous_status": previous,
-                    "enrollment_id": pk,
-                    "program_instance_id": row.program_instance_id,
-                    "actor": actor,
-                }
-                for type_ in ("enrollment.status_changed", "enrollment.updated")
+            for type_ in ("enrollment.status_changed", "enrollment.updated"):
+                events.setdefault(row.workspace_id, []).append(
+                    {
+                        "type": type_,
+                        "obj": payload,
+                        "previous_status": previous,
+                        "enrollment_id": pk,
+                        "program_instance_id": row.program_instance_id,
+                        "actor": actor,
+                    }
+                )
+                keys.setdefault(row.workspace_id, []).append((number, pk))
+    batches = [
+        event_batch(workspace=workspace_id, items=items, keys=keys[workspace_id])
+        for workspace_id, items in events.items()
+    ]
+    return _Plan(moves, rows, history, batches)
+
+
+def _apply(plan: _Plan) -> list[_Move]:
+    """Write a plan (inside the caller's transaction): each move's guarded UPDATE, in order
+    (a row an earlier move of the plan did not move is left out of the later ones), then the
+    history rows and events of the rows really moved. Returns the moves as applied."""
+    applied, not_moved = [], set()
+    for move in plan.moves:
+        ids = [pk for pk in move.previous if pk not in not_moved]
+        versions = _guarded_update(move, ids)
+        not_moved.update(pk for pk in ids if pk not in versions)
+        for pk, version in versions.items():
+            if pk in plan.rows:
+                vars(plan.rows[pk])["version"] = version
+        applied.append(
+            _Move(
+                move.to,
+                {pk: move.previous[pk] for pk in ids if pk in versions},
+                move.reasons,
+                move.metadata,
+                move.changes,
+                move.per_row,
             )
-    insert_rows(EnrollmentStatusChange, changes)
-    for workspace_id, items in events.items():
-        event_record_many(workspace=workspace_id, items=items)
+        )
+    done = {(number, pk) for number, move in enumerate(applied) for pk in move.previous}
+    insert_rows(EnrollmentStatusChange, [row for key, row in plan.history if key in done])
+    for batch in plan.events:
+        event_batch_write(batch.only(done))
+    return applied
+
+
+def _write_history(
+    moves: list[_Move], rows: dict[str, Enrollment], *, actor, payloads: dict | None = None
+) -> None:
+    """History rows and events of moves already written (the import's new rows, inserted in
+    their final status): `_plan`, every row kept."""
+    plan = _plan(moves, rows, actor=actor, payloads=payloads)
+    insert_rows(EnrollmentStatusChange, [row for _, row in plan.history])
+    for batch in plan.events:
+        event_batch_write(batch)
 
 
 def _read_only_refusal(row: Enrollment) -> str | None:
@@ -273,62 +349,114 @@ def bulk_transition(
     *, enrollments: Iterable, to: str, actor: Tenant | None, reason: str = ""
 ) -> list[BulkResult]:
     """Move every enrollment to `to` (set-based); one BulkResult per row, in the given order.
-    The caller (`enrollment_bulk_transition`) has checked the request and the scope."""
-    from enrollments.services.lifecycle import _refusal
-
+    The caller (`enrollment_bulk_transition`) has checked the request and the scope. Chunk N
+    is written while chunk N+1 is read and decided (`config.pipeline`)."""
     _require_scope(actor, _Policy.scope(to))
     results: dict[str, BulkResult] = {}
     order: list[str] = []
-    for ids in id_chunks(enrollments):
-        order += ids
-        rows = _read(ids)
-        ready: dict[str, str] = {}
-        for pk in ids:
-            row = rows.get(pk)
-            refusal = "This enrollment no longer exists." if row is None else None
-            refusal = refusal or _read_only_refusal(row)
-            if refusal is None and to not in row.allowed_transitions:
-                refusal = _refusal(row, to).message
-            if refusal is None:
-                refusal = _one_row_rule(row, to)
-            if refusal:
-                results[pk] = BulkResult(pk, False, refusal)
-            else:
-                ready[pk] = row.status
-        with transaction.atomic():
-            per_row = {}
-            if to in (S.ELIGIBLE, S.INELIGIBLE):  # the verdict records the criteria it used
-                per_row["evaluated_criteria_version"] = {
-                    pk: rows[pk].program_instance.criteria_version for pk in ready
-                }
-            moved = _guarded_update(
-                rows=rows,
-                ids=list(ready),
-                to=to,
-                values=_Policy.effects(to, reason=reason, start_date=None),
-                per_row=per_row,
+    with ChunkWriter() as writer:
+        for ids in id_chunks(enrollments):
+            order += ids
+            plan, results_of = _transition_plan(
+                ids, to=to, actor=actor, reason=reason, rules=_ChunkRules(writer.wait)
             )
-            move = _Move(to, {pk: ready[pk] for pk in moved}, dict.fromkeys(moved, reason), {})
-            _write_history([move], rows, actor=actor)
-        for pk in ready:
-            ok = pk in move.previous
-            results[pk] = BulkResult(pk, ok, f"Moved to {to}." if ok else CHANGED_MEANWHILE)
+            writer.submit(
+                partial(_apply, plan), then=lambda applied, f=results_of: results.update(f(applied))
+            )
     return [results[pk] for pk in _given_order(enrollments, order)]
 
 
-def _one_row_rule(row, to: str) -> str | None:
-    """The one-row path's rules beyond the table (its own functions), for this row: None, or
-    the refusal."""
-    from enrollments.services.lifecycle import _refuse_second_open, enrollment_require_form_fields
+def _transition_plan(ids: list[str], *, to: str, actor, reason: str, rules: "_ChunkRules"):
+    """One chunk of `bulk_transition`: its plan, and the function that turns the moves as
+    applied into the chunk's results (refusals are known now, the rest once written)."""
+    from enrollments.services.lifecycle import _refusal
 
-    try:
-        if to == S.SUBMITTED:
-            enrollment_require_form_fields(row)
-        if row.status in CLOSED_STATUSES:
-            _refuse_second_open(row)
-    except DomainError as exc:
-        return exc.message
-    return None
+    rows = _read(ids)
+    refused: dict[str, BulkResult] = {}
+    ready: dict[str, str] = {}
+    for pk in ids:
+        row = rows.get(pk)
+        refusal = "This enrollment no longer exists." if row is None else None
+        refusal = refusal or _read_only_refusal(row)
+        if refusal is None and to not in row.allowed_transitions:
+            refusal = _refusal(row, to).message
+        if refusal is None:
+            refusal = rules.refusal(row, to)
+        if refusal:
+            refused[pk] = BulkResult(pk, False, refusal)
+        else:
+            ready[pk] = row.status
+    per_row = {}
+    if to in (S.ELIGIBLE, S.INELIGIBLE):  # the verdict records the criteria it used
+        per_row["evaluated_criteria_version"] = {
+            pk: rows[pk].program_instance.criteria_version for pk in ready
+        }
+    move = _move(
+        rows,
+        ready,
+        to,
+        values=_Policy.effects(to, reason=reason, start_date=None),
+        per_row=per_row,
+        reasons=dict.fromkeys(ready, reason),
+    )
+
+    def results_of(applied: list[_Move]) -> dict[str, BulkResult]:
+        moved = applied[0].previous
+        return {
+            **refused,
+            **{
+                pk: BulkResult(
+                    pk, pk in moved, f"Moved to {to}." if pk in moved else CHANGED_MEANWHILE
+                )
+                for pk in ready
+            },
+        }
+
+    return _plan([move], rows, actor=actor), results_of
+
+
+def _collect(results: dict, results_of, applied: list[_Move]) -> None:
+    """A written chunk's results, into the run's (`ChunkWriter.submit`'s `then`)."""
+    results.update(results_of(applied))
+
+
+class _ChunkRules:
+    """The one-row path's rules beyond the table (its own functions), per row of a chunk.
+
+    One of them reads other rows: reopening a rejected or unenrolled enrollment must not give
+    its customer a second open enrollment in the instance (`_refuse_second_open`). So before
+    the first such check of a chunk, `settle` waits until the chunks before it are written
+    (their reopenings are then visible), and two rows of the same chunk reopening the same
+    customer's enrollments in one instance: the first is moved, the second refused, as one
+    at a time would have done (both would break the one-open-enrollment index)."""
+
+    def __init__(self, settle=None):
+        self._settle = settle
+        self._reopened: set[tuple[str, str]] = set()
+
+    def refusal(self, row, to: str) -> str | None:
+        """None, or why this row cannot move to `to`."""
+        from enrollments.services.lifecycle import (
+            SECOND_OPEN,
+            _refuse_second_open,
+            enrollment_require_form_fields,
+        )
+
+        try:
+            if to == S.SUBMITTED:
+                enrollment_require_form_fields(row)
+            if row.status in CLOSED_STATUSES:
+                if self._settle is not None:
+                    self._settle()
+                    self._settle = None
+                key = (row.program_instance_id, row.customer_id)
+                if key in self._reopened:
+                    raise ConflictError(SECOND_OPEN)
+                _refuse_second_open(row)
+                self._reopened.add(key)
+        except DomainError as exc:
+            return exc.message
+        return None
 
 
 def _given_order(enrollments, chunked: list[str]) -> list[str]:

@@ -7,12 +7,14 @@ re-exports `bulk_evaluate` and `evaluate_chunk`.
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
 from config.errors import DomainError
+from config.pipeline import ChunkWriter
 from enrollments.models import (
     Enrollment,
 )
@@ -20,10 +22,13 @@ from enrollments.services._common import BulkResult, _require_scope
 from enrollments.services.bulk import (
     CHANGED_MEANWHILE,
     S,
+    _apply,
+    _ChunkRules,
+    _collect,
     _given_order,
-    _guarded_update,
     _Move,
-    _one_row_rule,
+    _move,
+    _plan,
     _Policy,
     _read,
     _read_only_refusal,
@@ -36,42 +41,54 @@ from instances.eligibility import EligibilityResult, evaluate_for_instance
 def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkResult]:
     """Evaluate every enrollment (set-based): ineligible rows whose instance's criteria changed
     are first reopened (their own history row), then candidates become eligible or ineligible.
-    Messages are the one-row service's (`"<status>: <reason>"`)."""
-    results: dict[str, BulkResult] = {}
+    Messages are the one-row service's (`"<status>: <reason>"`). Chunk N is written while
+    chunk N+1 is read and evaluated (`config.pipeline`)."""
+    results: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
     order: list[str] = []
     try:
         _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
     except DomainError as exc:
         return [BulkResult(pk, False, exc.message) for pk in _given_order(enrollments, [])]
-    for ids in id_chunks(enrollments):
-        order += ids
-        results.update({pk: pair[0] for pk, pair in evaluate_chunk(ids=ids, actor=actor).items()})
-    return [results[pk] for pk in _given_order(enrollments, order)]
+    with ChunkWriter() as writer:
+        for ids in id_chunks(enrollments):
+            order += ids
+            plan, results_of = _evaluate_plan(ids, actor=actor, rules=_ChunkRules(writer.wait))
+            writer.submit(partial(_apply, plan), then=partial(_collect, results, results_of))
+    return [results[pk][0] for pk in _given_order(enrollments, order)]
 
 
 def evaluate_chunk(
     *, ids: list[str], actor: Tenant | None, known: dict[str, Enrollment] | None = None
 ) -> dict[str, tuple[BulkResult, EligibilityResult | None]]:
-    """One chunk of `bulk_evaluate` (also the import's evaluation step): id -> (result, the
-    verdict). `known`: rows the caller inserted in this transaction (the import's new
-    candidates), whole and with their instance loaded, so they are not read back."""
+    """One chunk of `bulk_evaluate`, written now in the caller's transaction (the import's
+    evaluation step): id -> (result, the verdict). `known`: rows the caller inserted in this
+    transaction (the import's new candidates), whole and with their instance loaded, so they
+    are not read back."""
+    plan, results_of = _evaluate_plan(ids, actor=actor, rules=_ChunkRules(), known=known)
+    with transaction.atomic():
+        return results_of(_apply(plan))
+
+
+def _evaluate_plan(ids: list[str], *, actor, rules: _ChunkRules, known=None):
+    """Read and decide one chunk: its plan (reopenings first, then the verdicts), and the
+    function that turns the moves as applied into id -> (result, verdict)."""
     from enrollments.selectors import enrollment_eligibility_subject_many
 
     known = known or {}
     rows = {**_read([pk for pk in ids if pk not in known]), **known}
-    results: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
+    refused: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
     reopen: dict[str, str] = {}
     candidates: list[Enrollment] = []
     for pk in ids:
         row = rows.get(pk)
         refusal = "This enrollment no longer exists." if row is None else _read_only_refusal(row)
         if refusal:
-            results[pk] = (BulkResult(pk, False, refusal), None)
+            refused[pk] = (BulkResult(pk, False, refusal), None)
         elif row.status != S.CANDIDATE and S.CANDIDATE in row.allowed_transitions:
             # Ineligible or rejected under criteria that changed since: reopened first.
-            refusal = _one_row_rule(row, S.CANDIDATE)
+            refusal = rules.refusal(row, S.CANDIDATE)
             if refusal:
-                results[pk] = (BulkResult(pk, False, refusal), None)
+                refused[pk] = (BulkResult(pk, False, refusal), None)
                 continue
             reopen[pk] = (
                 "Eligibility criteria changed (version "
@@ -83,48 +100,53 @@ def evaluate_chunk(
             candidates.append(row)
         else:
             message = f"Only candidate enrollments are evaluated; this one is {row.status}."
-            results[pk] = (BulkResult(pk, False, message), None)
+            refused[pk] = (BulkResult(pk, False, message), None)
     subjects = enrollment_eligibility_subject_many(enrollments=candidates) if candidates else {}
     verdicts: dict[str, EligibilityResult] = {
         row.pk: evaluate_for_instance(instance=row.program_instance, subject=subjects[row.pk])
         for row in candidates
     }
-    with transaction.atomic():
-        moves = []
-        if reopen:
-            before = {pk: rows[pk].status for pk in reopen}
-            moved = _guarded_update(
-                rows=rows,
-                ids=list(reopen),
-                to=S.CANDIDATE,
+    moves = []
+    if reopen:
+        before = {pk: rows[pk].status for pk in reopen}
+        moves.append(
+            _move(
+                rows,
+                before,
+                S.CANDIDATE,
                 values={},
                 per_row={"eligibility_reason": reopen},
+                reasons=reopen,
             )
-            moves.append(_Move(S.CANDIDATE, {pk: before[pk] for pk in moved}, reopen, {}))
-        reopened = moves[0].previous if moves else {}
-        for target, group, per_row, metadata in _verdict_groups(
-            [row for row in candidates if row.pk not in reopen or row.pk in reopened], verdicts
-        ):
-            moved = _guarded_update(
-                rows=rows, ids=[row.pk for row in group], to=target, values={}, per_row=per_row
+        )
+    for target, group, per_row, metadata in _verdict_groups(candidates, verdicts):
+        ids_ = [row.pk for row in group]
+        moves.append(
+            _move(
+                rows,
+                dict.fromkeys(ids_, S.CANDIDATE),
+                target,
+                values={},
+                per_row=per_row,
+                reasons=per_row["eligibility_reason"],
+                metadata=metadata,
             )
-            moves.append(
-                _Move(
-                    target,
-                    dict.fromkeys(moved, S.CANDIDATE),
-                    per_row["eligibility_reason"],
-                    {pk: metadata[pk] for pk in moved},
-                )
-            )
-        _write_history(moves, rows, actor=actor)
-    for row in candidates:
-        pk = row.pk
-        move = next((m for m in moves[-2:] if pk in m.previous), None)
-        if move is None:
-            results[pk] = (BulkResult(pk, False, CHANGED_MEANWHILE), None)
-        else:
-            results[pk] = (BulkResult(pk, True, f"{move.to}: {verdicts[pk].reason}"), verdicts[pk])
-    return results
+        )
+
+    def results_of(applied: list[_Move]):
+        outcome = dict(refused)
+        verdict_moves = applied[-2:]  # the reopening (if any) comes first
+        for row in candidates:
+            pk = row.pk
+            move = next((m for m in verdict_moves if pk in m.previous), None)
+            if move is None:
+                outcome[pk] = (BulkResult(pk, False, CHANGED_MEANWHILE), None)
+            else:
+                message = f"{move.to}: {verdicts[pk].reason}"
+                outcome[pk] = (BulkResult(pk, True, message), verdicts[pk])
+        return outcome
+
+    return _plan(moves, rows, actor=actor), results_of
 
 
 def _verdict_groups(candidates: list[Enrollment], verdicts: dict[str, EligibilityResult]):

@@ -141,6 +141,11 @@ def enrollment_transition_request_check(*, to: str, reason: str) -> None:
         _require_reason(row, reason)
 
 
+SECOND_OPEN = (
+    "The customer has another open enrollment in this program instance; work on that one instead."
+)
+
+
 def _refuse_second_open(locked: Enrollment) -> None:
     """Reopening a rejected enrollment would give its customer two open enrollments in the
     instance if they applied again since; the newer one wins."""
@@ -154,11 +159,7 @@ def _refuse_second_open(locked: Enrollment) -> None:
         .first()
     )
     if other is not None:
-        raise ConflictError(
-            "The customer has another open enrollment in this program instance; "
-            "work on that one instead.",
-            details={"enrollment_id": other},
-        )
+        raise ConflictError(SECOND_OPEN, details={"enrollment_id": other})
 
 
 def _check_transition_request(
