@@ -271,7 +271,7 @@ def fetch_objects(queryset: models.QuerySet) -> list[models.Model]:
         obj = model.__new__(model)
         state = obj.__dict__
         state.update(base)
-        state.update(zip(names, values))
+        state.update(zip(names, values, strict=True))
         obj._state = ModelState()
         obj._state.adding = False
         obj._state.db = queryset.db
