@@ -2,6 +2,7 @@
 
     insert_rows(model, rows: list[dict], *, ignore_conflicts=False) -> set | None
     insert_objects(objects: list[Model], *, ignore_conflicts=False) -> set | None
+    prepare_rows(model, rows) -> PreparedRows;  insert_prepared(prepared)   (the same, in two steps)
     build_objects(model, rows: list[dict], **shared) -> list[Model]   (unsaved, fast)
     fetch_objects(queryset) -> list[Model]                             (loaded, fast)
 
@@ -29,6 +30,7 @@ tests that count statements per chunk still see it.
 import json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -91,14 +93,28 @@ def _defaults(fields: Sequence[models.Field], count: int) -> dict[str, list | An
     return out
 
 
-def insert_rows(model: type[models.Model], rows: list[dict], *, ignore_conflicts=False):
-    """Insert `rows` ({field name or attname: value}) into `model`'s table; the primary keys
-    written (a set; None when the key is an auto-increment)."""
-    if not rows:
-        return set()
+@dataclass
+class PreparedRows:
+    """Rows converted to the cells of their INSERT/COPY (`prepare_rows`), not yet written: the
+    set-based lifecycle path converts a chunk's history rows while the chunk before it is being
+    written, then writes those of the rows its UPDATE really moved (`only`)."""
+
+    model: type[models.Model]
+    columns: list[str]
+    values: list[list]
+
+    def only(self, keep: list[bool]) -> "PreparedRows":
+        return PreparedRows(
+            self.model, self.columns, [v for v, k in zip(self.values, keep, strict=True) if k]
+        )
+
+
+def prepare_rows(model: type[models.Model], rows: list[dict]) -> PreparedRows:
+    """`rows` ({field name or attname: value}) as the cells `insert_rows` writes, defaults
+    filled in (see the module docstring)."""
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not isinstance(f, models.AutoField)]
-    given = rows[0].keys()
+    given = rows[0].keys() if rows else ()
     missing = [f for f in fields if f.attname not in given and f.name not in given]
     defaults = _defaults(missing, len(rows))
     columns, getters = [], []
@@ -121,6 +137,23 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, ignore_conflicts
                 value = row[key]
             cells.append(convert(value) if convert is not None and value is not None else value)
         values.append(cells)
+    return PreparedRows(model, columns, values)
+
+
+def insert_prepared(prepared: PreparedRows) -> None:
+    """Write rows `prepare_rows` converted (one COPY or executemany)."""
+    if prepared.values:
+        _write(prepared.model._meta.db_table, prepared.columns, prepared.values)
+
+
+def insert_rows(model: type[models.Model], rows: list[dict], *, ignore_conflicts=False):
+    """Insert `rows` ({field name or attname: value}) into `model`'s table; the primary keys
+    written (a set; None when the key is an auto-increment)."""
+    if not rows:
+        return set()
+    meta = model._meta
+    prepared = prepare_rows(model, rows)
+    columns, values = prepared.columns, prepared.values
     pk = meta.pk
     key = None if isinstance(pk, models.AutoField) else columns.index(pk.column)
     table = meta.db_table

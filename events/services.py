@@ -35,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actors import actor_of
-from config.bulk_insert import JsonText, insert_rows
+from config.bulk_insert import JsonText, PreparedRows, insert_prepared, insert_rows, prepare_rows
 from config.ids import new_ids
 from enrollments import transitions
 from events import tasks
@@ -104,7 +104,7 @@ def event_record_many(*, workspace, items: list[dict]) -> list[str]:
         raise RuntimeError("event_record_many must be called inside the change's transaction")
     batch = event_batch(workspace=workspace, items=items)
     event_batch_write(batch)
-    return [row["id"] for row in batch.rows]
+    return batch.ids
 
 
 @dataclass
@@ -115,17 +115,25 @@ class EventBatch:
     written (`config.pipeline`), then keep only those of the rows its UPDATE really moved."""
 
     workspace_id: str
-    rows: list[dict]
+    ids: list[str]
+    types: list[str]
     notify: list[bool]
     keys: list  # the caller's key of each event (which change it belongs to)
+    rows: PreparedRows  # the events' cells, converted for their COPY
 
     def only(self, keys: set) -> "EventBatch":
-        kept = [n for n, key in enumerate(self.keys) if key in keys]
+        keep = [key in keys for key in self.keys]
+
+        def kept(values: list) -> list:
+            return [value for value, k in zip(values, keep, strict=True) if k]
+
         return EventBatch(
             self.workspace_id,
-            [self.rows[n] for n in kept],
-            [self.notify[n] for n in kept],
-            [self.keys[n] for n in kept],
+            kept(self.ids),
+            kept(self.types),
+            kept(self.notify),
+            kept(self.keys),
+            self.rows.only(keep),
         )
 
 
@@ -136,6 +144,7 @@ def event_batch(*, workspace, items: list[dict], keys: list | None = None) -> Ev
     ids = new_ids(len(items))
     objects: dict[int, str] = {}  # id(obj) -> its JSON (shared payloads are dumped once)
     actors: dict[int, JsonText] = {}
+    statuses: dict[str, str] = {}  # previous status -> its JSON member
     rows, notify = [], []
     notified = CUSTOMER_NOTIFIED_STATUSES | STAFF_NOTIFIED_STATUSES
     for event_id, item in zip(ids, items, strict=True):
@@ -148,8 +157,11 @@ def event_batch(*, workspace, items: list[dict], keys: list | None = None) -> Ev
         if id(actor) not in actors:
             actors[id(actor)] = JsonText(json.dumps(actor_of(actor)))
         data = '{"object": ' + objects[id(obj)]
-        if item.get("previous_status") is not None:
-            data += ', "previousStatus": ' + json.dumps(item["previous_status"])
+        previous = item.get("previous_status")
+        if previous is not None:
+            if previous not in statuses:
+                statuses[previous] = ', "previousStatus": ' + json.dumps(previous)
+            data += statuses[previous]
         rows.append(
             {
                 "id": event_id,
@@ -164,22 +176,29 @@ def event_batch(*, workspace, items: list[dict], keys: list | None = None) -> Ev
         notify.append(
             type == Event.Type.ENROLLMENT_STATUS_CHANGED and enrollment_status_of(obj) in notified
         )
-    return EventBatch(workspace_id, rows, notify, keys if keys is not None else ids)
+    return EventBatch(
+        workspace_id,
+        ids,
+        [row["type"] for row in rows],
+        notify,
+        keys if keys is not None else ids,
+        prepare_rows(Event, rows),
+    )
 
 
 def event_batch_write(batch: EventBatch) -> None:
     """Write a prepared batch: the events (one COPY), their webhook deliveries and their
     notification tasks. Inside the change's transaction, like `event_record`."""
-    if not batch.rows:
+    if not batch.ids:
         return
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_batch_write must be called inside the change's transaction")
-    insert_rows(Event, batch.rows)
-    _fan_out_many(batch.workspace_id, [(row["id"], row["type"]) for row in batch.rows])
+    insert_prepared(batch.rows)
+    _fan_out_many(batch.workspace_id, list(zip(batch.ids, batch.types, strict=True)))
     if settings.NOTIFICATIONS_ENABLED:
         _enqueue_many(
             tasks.enrollment_status_notify,
-            [row["id"] for row, wanted in zip(batch.rows, batch.notify, strict=True) if wanted],
+            [pk for pk, wanted in zip(batch.ids, batch.notify, strict=True) if wanted],
         )
 
 

@@ -1,7 +1,9 @@
 """Serializer conventions shared by every endpoint: camelCase names and strict bodies."""
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -92,36 +94,76 @@ def compiled_representation(serializer_class):
         )
         convert = compiled_representation(type(field)) if nested else _fast_converter(field)
         plan.append((name, tuple(field.source_attrs), convert, _is_iso_datetime(field)))
-    dated = any(is_datetime for *_, is_datetime in plan)
+    return _compile(serializer_class.__name__, plan)
 
-    def represent(instance) -> dict:
-        zone = timezone.get_current_timezone() if dated else None
-        out = {}
-        for name, attrs, convert, is_datetime in plan:
-            value = instance
-            for attr in attrs:
-                value = getattr(value, attr)
-            if value is None:
-                out[name] = None
-            elif is_datetime and isinstance(value, datetime) and timezone.is_aware(value):
-                text = value.astimezone(zone).isoformat()
-                out[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
-            else:
-                out[name] = convert(value)
-        return out
 
+def _compile(name: str, plan: list) -> Callable[[Any], dict]:
+    """The plan as ONE generated function: a dict display of every field, each value read by
+    plain attribute access, `None` kept, datetimes formatted with the zone read once, the rest
+    through the field's converter. A loop over the plan cost about as much as the values
+    themselves (10,000 payloads per bulk run); the source is generated from the serializer's
+    own fields, so nothing is written twice, and `represent.__source__` shows it."""
+    namespace: dict[str, Any] = {"_iso": _iso, "_zone": timezone.get_current_timezone}
+    lines = [f"def represent(instance):  # {name}"]
+    if any(is_datetime for *_, is_datetime in plan):
+        lines.append("    zone = _zone()")
+    members = []
+    for number, (key, attrs, convert, is_datetime) in enumerate(plan):
+        if not all(attr.isidentifier() for attr in attrs):
+            raise ValueError(f"{name}.{key}: source {'.'.join(attrs)!r} is not attributes")
+        lines.append(f"    v{number} = instance{''.join('.' + attr for attr in attrs)}")
+        namespace[f"c{number}"] = convert
+        value = f"_iso(v{number}, zone, c{number})" if is_datetime else f"c{number}(v{number})"
+        members.append(f"        {key!r}: None if v{number} is None else {value},")
+    source = "\n".join([*lines, "    return {", *members, "    }", ""])
+    exec(compile(source, f"<represent {name}>", "exec"), namespace)
+    represent = namespace["represent"]
+    represent.__source__ = source
     return represent
 
 
+def _iso(value, zone, convert):
+    """DRF's DateTimeField output for an aware datetime, with the zone given (see
+    `_is_iso_datetime`); anything else through the field."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return convert(value)
+
+
 def _fast_converter(field):
-    """The field's `to_representation`, or a builtin doing exactly what it does (str, int):
-    a method call per cell is a visible share of a 10,000-row bulk action."""
+    """The field's `to_representation`, or a function doing exactly what it does with fewer
+    steps (str, int, a choice looked up, a list or dict of those): a method call per cell is a
+    visible share of a 10,000-row bulk action."""
     method = type(field).to_representation
     if method is serializers.CharField.to_representation:
         return str
     if method is serializers.IntegerField.to_representation:
         return int
+    if method is serializers.ChoiceField.to_representation:
+        return _choice_converter(field)
+    if method in (serializers.ListField.to_representation, serializers.DictField.to_representation):
+        child = _fast_converter(field.child)
+        if method is serializers.ListField.to_representation:
+            return lambda items: [None if item is None else child(item) for item in items]
+        return lambda value: {
+            str(key): None if item is None else child(item) for key, item in value.items()
+        }
     return field.to_representation
+
+
+def _choice_converter(field):
+    """ChoiceField's output: a plain string is looked up among the choices (DRF's rule); an
+    Enum or any other value goes through the field itself."""
+    lookup = field.choice_strings_to_values.get
+    slow = field.to_representation
+
+    def convert(value):
+        if type(value) is str:
+            return lookup(value, value) if value else value
+        return slow(value)
+
+    return convert
 
 
 def _is_iso_datetime(field) -> bool:

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
-from config.bulk_insert import fetch_objects, insert_rows
+from config.bulk_insert import PreparedRows, fetch_objects, insert_prepared, prepare_rows
 from config.errors import ConflictError, DomainError
 from config.pipeline import ChunkWriter
 from enrollments import transitions
@@ -83,31 +83,40 @@ class _Policy:
 
 
 # --- reading -------------------------------------------------------------------------------
-def id_chunks(enrollments, size: int | None = None) -> Iterator[list[str]]:
-    """Ids in chunks. A QuerySet is walked by primary key (keyset), so memory does not grow
-    with its size; a list of enrollments (or ids) is chunked as given, duplicates dropped."""
+def chunks(enrollments, size: int | None = None) -> Iterator[tuple[list[str], dict]]:
+    """The ids in chunks, each with its rows read (id -> Enrollment; a missing id: deleted).
+
+    A QuerySet is walked by primary key (keyset), each page read whole by the same query that
+    walks it, so memory does not grow with its size; a list of enrollments (or ids) is chunked
+    as given, duplicates dropped, each chunk read by id."""
     size = size or BULK_CHUNK_SIZE
     if isinstance(enrollments, QuerySet):
         last = None
-        base = enrollments.order_by("pk").values_list("pk", flat=True)
+        base = enrollments.order_by("pk")
         while True:
-            page = list((base.filter(pk__gt=last) if last else base)[:size])
+            page = fetch_objects((base.filter(pk__gt=last) if last else base)[:size])
             if not page:
                 return
-            yield page
-            last = page[-1]
+            yield [row.pk for row in page], _with_instances(page)
+            last = page[-1].pk
+        return
     ids = list(dict.fromkeys(getattr(e, "pk", e) for e in enrollments))
     for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+        chunk = ids[start : start + size]
+        yield chunk, _read(chunk)
 
 
 def _read(ids: list[str]) -> dict[str, Enrollment]:
     """The chunk's rows, whole: the decision reads a few columns, the submit guard the form's
-    fields, and the events' payloads all of them (built from these rows once the UPDATE has
-    been applied to them: no second read). Their program instances (with the program) are
-    read once per chunk and shared, not joined to every row: a chunk has one or a few, and a
-    join would send and parse each instance's JSON columns again for every row."""
-    rows = fetch_objects(Enrollment.objects.filter(pk__in_array=ids).order_by())
+    fields, and the events' payloads all of them (built from these rows once the moves have
+    been applied to them: no second read)."""
+    return _with_instances(fetch_objects(Enrollment.objects.filter(pk__in_array=ids).order_by()))
+
+
+def _with_instances(rows: list[Enrollment]) -> dict[str, Enrollment]:
+    """id -> row, with the rows' program instances (and programs) read once per chunk and
+    shared, not joined to every row: a chunk has one or a few, and a join would send and
+    parse each instance's JSON columns again for every row."""
     instance_ids = {row.program_instance_id for row in rows}
     instances = ProgramInstance.objects.select_related("program").in_bulk(list(instance_ids))
     for row in rows:
@@ -131,6 +140,7 @@ class _Move:
     metadata: dict[str, dict]
     changes: dict[str, Any] = field(default_factory=dict)  # the same for every row
     per_row: dict[str, dict[str, Any]] = field(default_factory=dict)  # column -> id -> value
+    statement: tuple[str, list] | None = None  # the UPDATE of every row in `previous`
 
 
 def _move(
@@ -163,16 +173,30 @@ def _move(
         state.update(move.changes)
         state.update((name, by_id.get(pk)) for name, by_id in per_row.items())
         state["version"] = row.version + 1
+    move.statement = _update_statement(move, list(previous))
     return move
 
 
 def _guarded_update(move: _Move, ids: list[str]) -> dict[str, int]:
     """ONE `UPDATE ... FROM unnest(arrays) WHERE id = v.id AND status IN (sources) RETURNING
-    id, version` (VALUES on SQLite): id -> new version of the rows that really moved. The
-    move's `changes` are the same for every row, its `per_row[column][id]` differ per row; the
-    row version is bumped (the API's ETag)."""
+    id, version` (VALUES on SQLite): id -> new version of the rows that really moved. Its SQL
+    and parameters were built with the plan (`_move`), unless an earlier move of the chunk
+    left rows out."""
     if not ids:
         return {}
+    if move.statement is not None and ids == list(move.previous):
+        sql, params = move.statement
+    else:
+        sql, params = _update_statement(move, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _update_statement(move: _Move, ids: list[str]) -> tuple[str, list]:
+    """The guarded UPDATE of `ids` (see `_guarded_update`). The move's `changes` are the same
+    for every row, its `per_row[column][id]` differ per row; the row version is bumped (the
+    API's ETag)."""
     meta = Enrollment._meta
     quote = connection.ops.quote_name
     sets, params = [f"{quote('version')} = {quote('version')} + 1"], []
@@ -206,9 +230,7 @@ def _guarded_update(move: _Move, ids: list[str]) -> dict[str, int]:
         f"AND {quote('status')} IN ({', '.join(['%s'] * len(sources))}) "
         f"RETURNING {quote('id')}, {quote('version')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *sources])
-        return dict(cursor.fetchall())
+    return sql, [*params, *sources]
 
 
 @dataclass
@@ -218,7 +240,8 @@ class _Plan:
 
     moves: list[_Move]
     rows: dict[str, Enrollment]
-    history: list[tuple[tuple[int, str], dict]]
+    history_keys: list[tuple[int, str]]
+    history: PreparedRows
     events: list[EventBatch]
 
 
@@ -291,7 +314,13 @@ def _plan(
         event_batch(workspace=workspace_id, items=items, keys=keys[workspace_id])
         for workspace_id, items in events.items()
     ]
-    return _Plan(moves, rows, history, batches)
+    return _Plan(
+        moves,
+        rows,
+        [key for key, _ in history],
+        prepare_rows(EnrollmentStatusChange, [row for _, row in history]),
+        batches,
+    )
 
 
 def _apply(plan: _Plan) -> list[_Move]:
@@ -317,7 +346,7 @@ def _apply(plan: _Plan) -> list[_Move]:
             )
         )
     done = {(number, pk) for number, move in enumerate(applied) for pk in move.previous}
-    insert_rows(EnrollmentStatusChange, [row for key, row in plan.history if key in done])
+    insert_prepared(plan.history.only([key in done for key in plan.history_keys]))
     for batch in plan.events:
         event_batch_write(batch.only(done))
     return applied
@@ -329,7 +358,7 @@ def _write_history(
     """History rows and events of moves already written (the import's new rows, inserted in
     their final status): `_plan`, every row kept."""
     plan = _plan(moves, rows, actor=actor, payloads=payloads)
-    insert_rows(EnrollmentStatusChange, [row for _, row in plan.history])
+    insert_prepared(plan.history)
     for batch in plan.events:
         event_batch_write(batch)
 
@@ -355,10 +384,10 @@ def bulk_transition(
     results: dict[str, BulkResult] = {}
     order: list[str] = []
     with ChunkWriter() as writer:
-        for ids in id_chunks(enrollments):
+        for ids, rows in chunks(enrollments):
             order += ids
             plan, results_of = _transition_plan(
-                ids, to=to, actor=actor, reason=reason, rules=_ChunkRules(writer.wait)
+                ids, rows, to=to, actor=actor, reason=reason, rules=_ChunkRules(writer.wait)
             )
             writer.submit(
                 partial(_apply, plan), then=lambda applied, f=results_of: results.update(f(applied))
@@ -366,12 +395,11 @@ def bulk_transition(
     return [results[pk] for pk in _given_order(enrollments, order)]
 
 
-def _transition_plan(ids: list[str], *, to: str, actor, reason: str, rules: "_ChunkRules"):
+def _transition_plan(ids: list[str], rows: dict, *, to, actor, reason: str, rules: "_ChunkRules"):
     """One chunk of `bulk_transition`: its plan, and the function that turns the moves as
     applied into the chunk's results (refusals are known now, the rest once written)."""
     from enrollments.services.lifecycle import _refusal
 
-    rows = _read(ids)
     refused: dict[str, BulkResult] = {}
     ready: dict[str, str] = {}
     for pk in ids:

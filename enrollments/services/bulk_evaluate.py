@@ -33,7 +33,7 @@ from enrollments.services.bulk import (
     _read,
     _read_only_refusal,
     _write_history,
-    id_chunks,
+    chunks,
 )
 from instances.eligibility import EligibilityResult, evaluate_for_instance
 
@@ -50,9 +50,11 @@ def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkRe
     except DomainError as exc:
         return [BulkResult(pk, False, exc.message) for pk in _given_order(enrollments, [])]
     with ChunkWriter() as writer:
-        for ids in id_chunks(enrollments):
+        for ids, rows in chunks(enrollments):
             order += ids
-            plan, results_of = _evaluate_plan(ids, actor=actor, rules=_ChunkRules(writer.wait))
+            plan, results_of = _evaluate_plan(
+                ids, rows, actor=actor, rules=_ChunkRules(writer.wait)
+            )
             writer.submit(partial(_apply, plan), then=partial(_collect, results, results_of))
     return [results[pk][0] for pk in _given_order(enrollments, order)]
 
@@ -64,18 +66,18 @@ def evaluate_chunk(
     evaluation step): id -> (result, the verdict). `known`: rows the caller inserted in this
     transaction (the import's new candidates), whole and with their instance loaded, so they
     are not read back."""
-    plan, results_of = _evaluate_plan(ids, actor=actor, rules=_ChunkRules(), known=known)
+    known = known or {}
+    rows = {**_read([pk for pk in ids if pk not in known]), **known}
+    plan, results_of = _evaluate_plan(ids, rows, actor=actor, rules=_ChunkRules())
     with transaction.atomic():
         return results_of(_apply(plan))
 
 
-def _evaluate_plan(ids: list[str], *, actor, rules: _ChunkRules, known=None):
+def _evaluate_plan(ids: list[str], rows: dict[str, Enrollment], *, actor, rules: _ChunkRules):
     """Read and decide one chunk: its plan (reopenings first, then the verdicts), and the
     function that turns the moves as applied into id -> (result, verdict)."""
     from enrollments.selectors import enrollment_eligibility_subject_many
 
-    known = known or {}
-    rows = {**_read([pk for pk in ids if pk not in known]), **known}
     refused: dict[str, tuple[BulkResult, EligibilityResult | None]] = {}
     reopen: dict[str, str] = {}
     candidates: list[Enrollment] = []

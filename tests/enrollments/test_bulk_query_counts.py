@@ -80,7 +80,7 @@ def test_statements_grow_with_chunks_not_rows(
     assert all(r.ok for r in results)
 
 
-def test_a_queryset_is_walked_by_id_chunks(workspace, monkeypatch):
+def test_a_queryset_is_walked_by_keyset_chunks(workspace, monkeypatch):
     monkeypatch.setattr(bulk, "BULK_CHUNK_SIZE", 3)
     rows = _rows(workspace, 7, "eligible")
     results = enrollment_bulk_transition(
