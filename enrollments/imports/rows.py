@@ -35,7 +35,7 @@ from enrollments.services._common import (
     _refuse_status_fields,
     enrollment_sync_terms,
 )
-from enrollments.services.bulk import payload_as
+from enrollments.services.bulk_writes import payload_as
 from enrollments.services.enrollment import _missing_person_fields, _refuse_excluded_programs
 from events.services import event_record_many
 

@@ -22,19 +22,15 @@ from enrollments.services._common import BulkResult, _require_scope
 from enrollments.services.bulk import (
     CHANGED_MEANWHILE,
     S,
-    _apply,
     _ChunkRules,
     _collect,
     _given_order,
-    _Move,
-    _move,
-    _plan,
-    _Policy,
     _read,
     _read_only_refusal,
-    _write_history,
     chunks,
 )
+from enrollments.services.bulk_policy import _Policy
+from enrollments.services.bulk_writes import _apply, _Move, _move, _plan, _write_history
 from instances.eligibility import EligibilityResult, evaluate_for_instance
 
 

@@ -13,6 +13,7 @@ from config.pipeline import ChunkWriter
 from enrollments.models import Enrollment, EnrollmentStatusChange
 from enrollments.services import (
     bulk,
+    bulk_writes,
     enrollment_bulk_evaluate,
     enrollment_bulk_transition,
 )
@@ -157,7 +158,7 @@ def test_a_failed_chunk_stops_the_run_and_later_chunks_are_not_written(workspace
         for _ in range(8)
     ]
     calls = []
-    update = bulk._guarded_update
+    update = bulk_writes._guarded_update
 
     def failing_second(move, ids):
         calls.append(ids)
@@ -165,7 +166,7 @@ def test_a_failed_chunk_stops_the_run_and_later_chunks_are_not_written(workspace
             raise RuntimeError("the database went away")
         return update(move, ids)
 
-    monkeypatch.setattr(bulk, "_guarded_update", failing_second)
+    monkeypatch.setattr(bulk_writes, "_guarded_update", failing_second)
     with pytest.raises(RuntimeError, match="went away"):
         enrollment_bulk_transition(enrollments=rows, to="submitted", actor=None)
     submitted = set(Enrollment.objects.filter(status="submitted").values_list("pk", flat=True))
