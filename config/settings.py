@@ -390,6 +390,7 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_CHUNK_SIZE = int(os.environ.get("IMPORT_CHUNK_SIZE", "1000"))
 IMPORT_PARALLEL_MIN_ROWS = int(os.environ.get("IMPORT_PARALLEL_MIN_ROWS", "10000"))
-# The set-based bulk paths write chunk N on a second connection while chunk N+1 is prepared
-# (PostgreSQL, outside a transaction: config.pipeline). Off: one connection, one chunk at a time.
-BULK_PIPELINE = env_bool("BULK_PIPELINE", True)
+# The set-based bulk paths write chunks on this many extra connections while the next chunk is
+# prepared (PostgreSQL, outside a transaction: config.pipeline). 0: one connection, one chunk at
+# a time.
+BULK_WRITERS = int(os.environ.get("BULK_WRITERS", "2"))

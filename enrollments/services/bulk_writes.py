@@ -88,7 +88,10 @@ def _guarded_update(move: _Move, ids: list[str]) -> dict[str, int]:
 def _update_statement(move: _Move, ids: list[str]) -> tuple[str, list]:
     """The guarded UPDATE of `ids` (see `_guarded_update`). The move's `changes` are the same
     for every row, its `per_row[column][id]` differ per row; the row version is bumped (the
-    API's ETag)."""
+    API's ETag). The rows are listed in id order, so that the UPDATE locks them in id order:
+    two runs over the same rows given in different orders would otherwise each lock a row the
+    other one waits for (a deadlock, found by the concurrency test)."""
+    ids = sorted(ids)
     meta = Enrollment._meta
     quote = connection.ops.quote_name
     sets, params = [f"{quote('version')} = {quote('version')} + 1"], []

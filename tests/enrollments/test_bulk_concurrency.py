@@ -19,13 +19,17 @@ pytestmark = [
 
 
 def _together(*calls):
+    """Run the calls at once, each in its thread; every one must finish without an error (a
+    deadlock between two runs is an error their users would see)."""
     barrier = threading.Barrier(len(calls))
-    results = []
+    results, errors = [], []
 
     def run(call):
         try:
             barrier.wait()
             results.append(call())
+        except Exception as exc:
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -34,6 +38,7 @@ def _together(*calls):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     return results
 
 

@@ -4,6 +4,8 @@ rows and events as one chunk at a time, nothing written after a failure, and the
 other rows (one open enrollment per customer and instance) still applied across chunks."""
 
 import threading
+import time
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
@@ -95,7 +97,7 @@ def _outcome(rows):
 def test_pipelined_evaluation_writes_what_one_chunk_at_a_time_writes(
     workspace, monkeypatch, settings, writer_threads, pipelined
 ):
-    settings.BULK_PIPELINE = pipelined
+    settings.BULK_WRITERS = 2 if pipelined else 0
     monkeypatch.setattr(bulk, "BULK_CHUNK_SIZE", 3)
     rows = _mixed(workspace)
     results = enrollment_bulk_evaluate(enrollments=rows, actor=None)
@@ -128,7 +130,7 @@ def test_same_outcome_pipelined_or_not(workspace, monkeypatch, settings):
     monkeypatch.setattr(bulk, "BULK_CHUNK_SIZE", 2)
     outcomes = []
     for pipelined in (True, False):
-        settings.BULK_PIPELINE = pipelined
+        settings.BULK_WRITERS = 2 if pipelined else 0
         rows = _mixed(workspace)
         results = enrollment_bulk_evaluate(enrollments=rows, actor=None)
         transitioned = enrollment_bulk_transition(
@@ -162,7 +164,7 @@ def test_a_failed_chunk_stops_the_run_and_later_chunks_are_not_written(workspace
 
     def failing_second(move, ids):
         calls.append(ids)
-        if len(calls) == 2:
+        if rows[2].pk in ids:  # the second chunk (rows 2 and 3)
             raise RuntimeError("the database went away")
         return update(move, ids)
 
@@ -170,10 +172,11 @@ def test_a_failed_chunk_stops_the_run_and_later_chunks_are_not_written(workspace
     with pytest.raises(RuntimeError, match="went away"):
         enrollment_bulk_transition(enrollments=rows, to="submitted", actor=None)
     submitted = set(Enrollment.objects.filter(status="submitted").values_list("pk", flat=True))
-    assert len(submitted) == 2  # the first chunk, committed; nothing after it
+    assert submitted == {rows[0].pk, rows[1].pk}  # the first chunk, committed; nothing after it
     assert EnrollmentStatusChange.objects.count() == 2
     assert Event.objects.filter(type="enrollment.status_changed").count() == 2
-    assert len(calls) == 2  # the chunk queued behind the failing one was not started
+    # A chunk written beside the failing one (two writers) waited for its turn and rolled back.
+    assert len(calls) <= 3
 
 
 @pytest.mark.parametrize("chunk", [1, 10])
@@ -210,7 +213,7 @@ def test_reopening_two_rejections_of_one_customer_moves_the_first_only(
 @pytest.mark.django_db
 def test_inside_a_transaction_the_writer_runs_in_the_callers_thread():
     with transaction.atomic():
-        assert not pipeline.pipelining_possible()
+        assert pipeline.writers_possible() == 0
         with ChunkWriter() as writer:
             seen = []
             writer.submit(lambda: threading.current_thread().name, then=seen.append)
@@ -240,3 +243,39 @@ def test_results_come_back_in_order_in_the_callers_thread_and_the_connection_is_
             "AND pid <> pg_backend_pid()"
         )
         assert cursor.fetchone()[0] == 0
+
+
+@on_postgres
+def test_chunks_written_side_by_side_commit_in_the_order_they_were_submitted():
+    """The first chunk is slow to write, the second quick: the second still commits after the
+    first (an events consumer paging by createdAt never sees a later chunk first)."""
+    committed, results = [], []
+
+    def write(number, pause):
+        time.sleep(pause)
+        transaction.on_commit(lambda: committed.append(number))
+        return number
+
+    with ChunkWriter(writers=2) as writer:
+        for number, pause in enumerate([0.3, 0.0, 0.1, 0.0]):
+            writer.submit(partial(write, number, pause), then=results.append)
+    assert committed == [0, 1, 2, 3]
+    assert results == [0, 1, 2, 3]
+
+
+@on_postgres
+def test_a_failure_rolls_back_the_chunks_after_it_not_the_ones_before():
+    committed = []
+
+    def write(number, pause, fail=False):
+        time.sleep(pause)
+        if fail:
+            raise RuntimeError(f"chunk {number} failed")
+        transaction.on_commit(lambda: committed.append(number))
+
+    with pytest.raises(RuntimeError, match="chunk 1 failed"), ChunkWriter(writers=2) as writer:
+        writer.submit(partial(write, 0, 0.3), then=lambda _: None)  # slow, earlier: kept
+        writer.submit(partial(write, 1, 0.0, fail=True), then=lambda _: None)
+        writer.submit(partial(write, 2, 0.0), then=lambda _: None)  # after it: not written
+        writer.submit(partial(write, 3, 0.0), then=lambda _: None)
+    assert committed == [0]
