@@ -94,8 +94,14 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="enrollments", db_index=False
     )
+    # Indexed only where set (Meta: enr_lead_idx, enr_previous_idx): NULL on nearly every row.
     lead = models.ForeignKey(
-        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
+        Lead,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrollments",
+        db_index=False,
     )
     previous_enrollment = models.ForeignKey(
         "self",
@@ -103,6 +109,7 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="next_enrollments",
+        db_index=False,
         help_text="The enrollment this one was created from (identificationType enrollmentId).",
     )
     identification_type = models.CharField(max_length=20, choices=IdentificationType.choices)
@@ -186,6 +193,14 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
             models.Index(fields=["workspace", "reference_id"], name="enr_ws_ref_idx"),
             models.Index(fields=["workspace", "updated_at"], name="enr_ws_updated_idx"),
             models.Index(fields=["customer", "status"], name="enr_customer_status_idx"),
+            models.Index(
+                fields=["lead"], name="enr_lead_idx", condition=models.Q(lead__isnull=False)
+            ),
+            models.Index(
+                fields=["previous_enrollment"],
+                name="enr_previous_idx",
+                condition=models.Q(previous_enrollment__isnull=False),
+            ),
         ]
         constraints = [
             # One open enrollment per customer and instance, enforced by the database so that
