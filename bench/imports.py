@@ -235,16 +235,33 @@ def _candidates(name: str, rows: int, start: int, *, all_pass: bool = False):
     return Enrollment.objects.filter(program_instance=instance)
 
 
-def _timed(call) -> dict:
+def _timed(call, writers: int | None = None) -> dict:
     """Wall and CPU time of one bulk call, and the time its statements spent in the database
-    (as `connection.queries` times them: sending, PostgreSQL's work, reading the answer)."""
+    as `connection.queries` times them (sending, PostgreSQL's work, reading the answer): all
+    of them with `writers=0` (one connection), the reads only otherwise (the writes are on the
+    writer connections, `config.pipeline`; their time is `writing_seconds`)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
-    start, cpu = time.perf_counter(), _cpu()
-    with CaptureQueriesContext(connection) as queries:
-        results = call()
-    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    from config import pipeline
+
+    busy = []
+    original = pipeline.ChunkWriter.__exit__
+
+    def exit_and_record(writer, *exc):  # the writers' time, read when the run ends
+        original(writer, *exc)
+        busy.append((writer.writers, writer.writing_seconds))
+
+    settings = {} if writers is None else {"BULK_WRITERS": writers}
+    with override_settings(**settings):
+        pipeline.ChunkWriter.__exit__ = exit_and_record
+        try:
+            start, cpu = time.perf_counter(), _cpu()
+            with CaptureQueriesContext(connection) as queries:
+                results = call()
+            seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        finally:
+            pipeline.ChunkWriter.__exit__ = original
     return {
         "rows": len(results),
         "moved": sum(r.ok for r in results),
@@ -253,30 +270,36 @@ def _timed(call) -> dict:
         "python_cpu_seconds": round(cpu, 2),
         "sql_seconds": round(sum(float(q["time"]) for q in queries.captured_queries), 2),
         "statements": len(queries),
+        "writer_connections": busy[0][0] if busy else 0,
+        "writing_seconds": round(sum(b for _, b in busy), 2),
     }
 
 
 def bench_bulk(rows: int) -> dict:
     """Bulk evaluation of `rows` candidates with mixed verdicts (about one in eight eligible:
     two UPDATEs per chunk), then of `rows` candidates that all pass, and the bulk transition
-    of those `rows` eligible enrollments to submitted."""
+    of those `rows` eligible enrollments to submitted: as configured (two writer connections
+    on PostgreSQL), then the same three on fresh rows with one connection (`BULK_WRITERS=0`),
+    the sequential path, where `sql_seconds` is the database's whole share."""
     from enrollments.services import enrollment_bulk_evaluate, enrollment_bulk_transition
 
-    mixed = _candidates("bulk", rows, start=10_000_000)
-    passing = _candidates("bulk-all", rows, start=20_000_000, all_pass=True)
-    return {
-        "bulk evaluate (mixed verdicts)": _timed(
-            lambda: enrollment_bulk_evaluate(enrollments=mixed, actor=None)
-        ),
-        "bulk evaluate (all eligible)": _timed(
-            lambda: enrollment_bulk_evaluate(enrollments=passing, actor=None)
-        ),
-        "bulk transition eligible→submitted": _timed(
-            lambda: enrollment_bulk_transition(
-                enrollments=passing.filter(status="eligible"), to="submitted", actor=None
-            )
-        ),
-    }
+    out = {}
+    for label, writers, start in (("", None, 10_000_000), (" [one connection]", 0, 30_000_000)):
+        mixed = _candidates(f"bulk{start}", rows, start=start)
+        passing = _candidates(f"bulk-all{start}", rows, start=start + 10_000_000, all_pass=True)
+        out[f"bulk evaluate (mixed verdicts){label}"] = _timed(
+            lambda q=mixed: enrollment_bulk_evaluate(enrollments=q, actor=None), writers
+        )
+        out[f"bulk evaluate (all eligible){label}"] = _timed(
+            lambda q=passing: enrollment_bulk_evaluate(enrollments=q, actor=None), writers
+        )
+        out[f"bulk transition eligible→submitted{label}"] = _timed(
+            lambda q=passing: enrollment_bulk_transition(
+                enrollments=q.filter(status="eligible"), to="submitted", actor=None
+            ),
+            writers,
+        )
+    return out
 
 
 def plans() -> dict:
@@ -291,7 +314,7 @@ def plans() -> dict:
     refs = [f"ACC-{i:08d}" for i in range(0, 1000)]
     emails = [f"person{i}@bench.example.com" for i in range(0, 1000)]
     queries = {
-        "chunk read (id IN)": (
+        "chunk read of a list of ids (id = ANY)": (
             "SELECT id, status FROM enrollments_enrollment WHERE id = ANY(%s)",
             [ids],
         ),
@@ -313,6 +336,13 @@ def plans() -> dict:
         ),
         "import match by email (workspace + email = ANY)": open_ones.filter(email__in_array=emails),
     }
+    # A QuerySet is walked by keyset pages, each read whole (`bulk.chunks`): one instance's rows.
+    instance_id = Enrollment.objects.filter(pk=ids[0]).values_list("program_instance_id").get()[0]
+    matches["bulk keyset page (program_instance, pk > last ORDER BY pk LIMIT 500)"] = (
+        Enrollment.objects.filter(program_instance_id=instance_id, pk__gt=ids[0]).order_by("pk")[
+            :500
+        ]
+    )
     prefix = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     out = {}
     with connection.cursor() as cursor:
