@@ -295,7 +295,8 @@ def fetch_objects(queryset: models.QuerySet) -> list[models.Model]:
     rows = list(queryset.values_list(*names))
     if not rows:
         return []
-    template = model.from_db(queryset.db, names, rows[0])
+    database = queryset.db  # the router's answer, once (it is asked on every read of .db)
+    template = model.from_db(database, names, rows[0])
     base = dict(vars(template))
     base.pop("_state")
     refresh = getattr(model, "_update_initial_state", None)
@@ -307,7 +308,7 @@ def fetch_objects(queryset: models.QuerySet) -> list[models.Model]:
         state.update(zip(names, values, strict=True))
         obj._state = ModelState()
         obj._state.adding = False
-        obj._state.db = queryset.db
+        obj._state.db = database
         if refresh is not None:
             refresh(obj)
         objects.append(obj)

@@ -351,11 +351,14 @@ FIELD_ATTRIBUTES = {
 }
 
 
-def form_config_missing_fields(config: dict | None, record) -> list[FormField]:
+def form_config_missing_fields(
+    config: dict | None, record, fields: list[FormField] | None = None
+) -> list[FormField]:
     """The fields `config` marks required that `record` (an enrollment) lacks, in form order.
-    An instance without a form config requires only what every enrollment has anyway."""
+    An instance without a form config requires only what every enrollment has anyway.
+    `fields`: `form_config_fields(config)`, when the caller checks many records of one config."""
     missing = []
-    for field in form_config_fields(config):
+    for field in form_config_fields(config) if fields is None else fields:
         if not field.required:
             continue
         values = [getattr(record, attr, None) for attr in FIELD_ATTRIBUTES[field.name]]

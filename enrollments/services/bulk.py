@@ -33,6 +33,7 @@ from enrollments.models import CLOSED_STATUSES, Enrollment, EnrollmentStatus
 from enrollments.services._common import BulkResult, _require_scope
 from enrollments.services.bulk_policy import _Policy
 from enrollments.services.bulk_writes import _apply, _Move, _move, _plan
+from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
 
 # Rows per transaction: bounds how long row locks (and SQLite's write lock) are held.
@@ -181,6 +182,7 @@ class _ChunkRules:
     def __init__(self, settle=None):
         self._settle = settle
         self._reopened: set[tuple[str, str]] = set()
+        self._form_fields: dict[str, list] = {}  # program instance id -> its form's fields
 
     def refusal(self, row, to: str) -> str | None:
         """None, or why this row cannot move to `to`."""
@@ -192,7 +194,10 @@ class _ChunkRules:
 
         try:
             if to == S.SUBMITTED:
-                enrollment_require_form_fields(row)
+                instance = row.program_instance
+                if instance.pk not in self._form_fields:
+                    self._form_fields[instance.pk] = form_config_fields(instance.form_config)
+                enrollment_require_form_fields(row, self._form_fields[instance.pk])
             if row.status in CLOSED_STATUSES:
                 if self._settle is not None:
                     self._settle()

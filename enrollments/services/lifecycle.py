@@ -53,11 +53,14 @@ def _refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
     return InvalidTransitionError(message, details={"allowed": allowed, "from": current, "to": to})
 
 
-def enrollment_require_form_fields(enrollment: Enrollment) -> None:
+def enrollment_require_form_fields(enrollment: Enrollment, fields=None) -> None:
     """Guard of every move to `submitted` (one row, bulk, any door): the fields the instance's
     formConfig marks required must be filled, else a 400 with `details.missingFields` (API
-    names) and a message in the form's own labels."""
-    missing = form_config_missing_fields(enrollment.program_instance.form_config, enrollment)
+    names) and a message in the form's own labels. `fields`: the instance's
+    `form_config_fields`, when the caller (the bulk path) checks many rows of one instance."""
+    missing = form_config_missing_fields(
+        enrollment.program_instance.form_config, enrollment, fields
+    )
     if missing:
         labels = ", ".join(field.label for field in missing)
         raise DomainValidationError(
