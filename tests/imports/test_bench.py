@@ -27,3 +27,8 @@ def test_bench_imports_runs(tmp_path):
     assert bulk["bulk transition eligible→submitted"]["rows"] == 30
     assert bulk["bulk transition eligible→submitted"]["moved"] == 30
     assert bulk["bulk evaluate (mixed verdicts)"]["statements"] > 0
+    # ... and again on fresh rows with one connection (SQLite: never any writer connection).
+    for scenario in ("bulk evaluate (mixed verdicts)", "bulk transition eligible→submitted"):
+        assert bulk[f"{scenario} [one connection]"]["moved"] == 30
+        assert bulk[f"{scenario} [one connection]"]["writer_connections"] == 0
+        assert bulk[scenario]["writer_connections"] == 0
