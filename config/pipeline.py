@@ -33,7 +33,8 @@ When: on PostgreSQL with `settings.BULK_WRITERS` > 0 (default 2), and only when 
 not inside a transaction. Inside one (a test case, the import's chunk, a request under
 ATOMIC_REQUESTS) another connection would not see the caller's uncommitted rows, and the caller
 expects all or nothing; there, and on SQLite (one writer at a time), `submit` runs `write` at
-once in the caller's thread and transaction: the sequential loop, unchanged.
+once in the caller's thread and transaction: the sequential loop, unchanged. The bulk
+services also ask for no writers (`writers=0`) when a list fits in one chunk.
 """
 
 import threading

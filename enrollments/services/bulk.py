@@ -104,7 +104,7 @@ def bulk_transition(
     _require_scope(actor, _Policy.scope(to))
     results: dict[str, BulkResult] = {}
     order: list[str] = []
-    with ChunkWriter() as writer:
+    with _writer_for(enrollments) as writer:
         for ids, rows in chunks(enrollments):
             order += ids
             plan, results_of = _transition_plan(
@@ -162,6 +162,15 @@ def _transition_plan(ids: list[str], rows: dict, *, to, actor, reason: str, rule
         }
 
     return _plan([move], rows, actor=actor), results_of
+
+
+def _writer_for(enrollments) -> ChunkWriter:
+    """The run's ChunkWriter: no writer connections for a list that fits in one chunk (the
+    dashboard's bulk actions on a page's selection), where there is nothing to overlap and a
+    connection would only be opened and closed."""
+    if not isinstance(enrollments, QuerySet) and len(enrollments) <= BULK_CHUNK_SIZE:
+        return ChunkWriter(writers=0)
+    return ChunkWriter()
 
 
 def _collect(results: dict, results_of, applied: list[_Move]) -> None:

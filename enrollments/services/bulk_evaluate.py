@@ -14,7 +14,6 @@ from django.db import transaction
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
 from config.errors import DomainError
-from config.pipeline import ChunkWriter
 from enrollments.models import (
     Enrollment,
 )
@@ -27,6 +26,7 @@ from enrollments.services.bulk import (
     _given_order,
     _read,
     _read_only_refusal,
+    _writer_for,
     chunks,
 )
 from enrollments.services.bulk_policy import _Policy
@@ -45,7 +45,7 @@ def bulk_evaluate(*, enrollments: Iterable, actor: Tenant | None) -> list[BulkRe
         _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
     except DomainError as exc:
         return [BulkResult(pk, False, exc.message) for pk in _given_order(enrollments, [])]
-    with ChunkWriter() as writer:
+    with _writer_for(enrollments) as writer:
         for ids, rows in chunks(enrollments):
             order += ids
             plan, results_of = _evaluate_plan(

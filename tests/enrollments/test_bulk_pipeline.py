@@ -279,3 +279,17 @@ def test_a_failure_rolls_back_the_chunks_after_it_not_the_ones_before():
         writer.submit(partial(write, 2, 0.0), then=lambda _: None)  # after it: not written
         writer.submit(partial(write, 3, 0.0), then=lambda _: None)
     assert committed == [0]
+
+
+@on_postgres
+def test_a_selection_within_one_chunk_stays_on_the_callers_connection(workspace, writer_threads):
+    """The dashboard's bulk actions act on a page's selection: one chunk, nothing to overlap,
+    so no writer connection is opened for it."""
+    instance = ProgramInstanceFactory(workspace=workspace, eligibility_criteria={})
+    rows = [
+        EnrollmentFactory(workspace=workspace, program_instance=instance, status="eligible")
+        for _ in range(3)
+    ]
+    results = enrollment_bulk_transition(enrollments=rows, to="submitted", actor=None)
+    assert all(r.ok for r in results)
+    assert writer_threads == [threading.current_thread().name]
