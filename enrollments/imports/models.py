@@ -12,6 +12,19 @@ from accounts.querysets import WorkspaceOwnedQuerySet
 from config.ids import CuidField
 
 
+class ImportQuerySet(WorkspaceOwnedQuerySet):
+    pass
+
+
+class ImportManager(models.Manager.from_queryset(ImportQuerySet)):
+    """Imports without their stored file (`source`, up to IMPORT_MAX_BYTES each): lists,
+    progress polls and the worker's claim read many rows and never the file, which
+    `enrollments.imports.storage` reads and writes as bytes."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("source")
+
+
 class Import(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -70,7 +83,7 @@ class Import(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = WorkspaceOwnedQuerySet.as_manager()
+    objects = ImportManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

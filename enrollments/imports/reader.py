@@ -49,6 +49,7 @@ def validated_chunks(imp) -> Iterator[list]:
     """The import's validated rows, `IMPORT_CHUNK_SIZE` at a time (its file was checked whole
     when it was started: `total_rows` is known)."""
     from enrollments.imports.service import _source_table
+    from enrollments.imports.storage import load_source
 
     size = settings.IMPORT_CHUNK_SIZE
     if imp.total_rows < settings.IMPORT_PARALLEL_MIN_ROWS:
@@ -57,7 +58,7 @@ def validated_chunks(imp) -> Iterator[list]:
     context = multiprocessing.get_context("spawn")
     results = context.Queue(maxsize=AHEAD)
     with tempfile.NamedTemporaryFile(prefix=f"import-{imp.pk}-", delete=False) as file:
-        file.write(bytes(imp.source or b""))
+        file.write(load_source(imp.pk) or b"")
     source = SimpleNamespace(
         file_name=imp.file_name, file_format=imp.file_format, path=file.name, mapping=imp.mapping
     )

@@ -48,6 +48,7 @@ from enrollments.imports.models import Import, ImportRow
 from enrollments.imports.parsing import ImportFileError, Table, open_table
 from enrollments.imports.reader import validated_chunks
 from enrollments.imports.rows import process_chunk, report_rows
+from enrollments.imports.storage import load_source, store_source
 from enrollments.services._common import _require_scope
 from enrollments.services.invitations import enrollment_invite_many
 
@@ -149,7 +150,7 @@ def import_start(
     matched = _checked_mapping(table.header, mapping)
     source = json.dumps(rows).encode() if rows is not None else content
     with transaction.atomic():
-        imp = Import.objects.create(
+        imp = Import.objects.create(  # the file: store_source, below
             workspace=workspace,
             program_instance=instance,
             dry_run=dry_run,
@@ -157,7 +158,6 @@ def import_start(
             notify_eligible=notify_eligible,
             file_name=(file_name or "")[:255],
             file_format=table.file_format,
-            source=source,
             mapping=matched,
             metadata_columns=metadata_columns(matched),
             total_rows=table.total_rows,
@@ -165,6 +165,7 @@ def import_start(
             created_by_api_key=actor.api_key if actor else None,
             actor_label=(actor.actor_label if actor else "system")[:200],
         )
+        store_source(imp.pk, source)
         audit_record(
             workspace=workspace,
             actor=actor,
@@ -237,9 +238,9 @@ def _claim(import_id: str) -> Import | None:
 
 
 def _source_table(imp):
-    """The import's table again from its stored file (`imp`: anything with the import's
-    file_name, file_format and source)."""
-    content = bytes(imp.source or b"")
+    """The import's table again from its stored file (`imp`: an Import, or anything with the
+    import's file_name, file_format and source bytes: the reader process's copy)."""
+    content = (load_source(imp.pk) if isinstance(imp, Import) else imp.source) or b""
     if imp.file_format == Import.Format.JSON:
         return _JsonTable(json.loads(content))
     return open_table(file_name=imp.file_name, content=content)
@@ -283,9 +284,9 @@ def import_repeat(
 ) -> Import:
     """A new import of a finished dry run's file (the dashboard: "Check again" with another
     column mapping, or "Import" for real)."""
-    if not imp.dry_run or imp.source is None:
+    content = load_source(imp.pk) if imp.dry_run else None
+    if content is None:
         raise ConflictError("Only a dry run's file can be imported again; upload the file.")
-    content = bytes(imp.source)
     is_json = imp.file_format == Import.Format.JSON
     return import_start(
         workspace=imp.workspace,
