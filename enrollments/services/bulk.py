@@ -110,9 +110,7 @@ def bulk_transition(
             plan, results_of = _transition_plan(
                 ids, rows, to=to, actor=actor, reason=reason, rules=_ChunkRules(writer.wait)
             )
-            writer.submit(
-                partial(_apply, plan), then=lambda applied, f=results_of: results.update(f(applied))
-            )
+            writer.submit(partial(_apply, plan), then=partial(_collect, results, results_of))
     return [results[pk] for pk in _given_order(enrollments, order)]
 
 
@@ -154,9 +152,9 @@ def _transition_plan(ids: list[str], rows: dict, *, to, actor, reason: str, rule
         return {
             **refused,
             **{
-                pk: BulkResult(
-                    pk, pk in moved, f"Moved to {to}." if pk in moved else CHANGED_MEANWHILE
-                )
+                pk: BulkResult(pk, True, f"Moved to {to}.")
+                if pk in moved
+                else BulkResult(pk, False, CHANGED_MEANWHILE)
                 for pk in ready
             },
         }
