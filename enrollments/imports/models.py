@@ -12,11 +12,7 @@ from accounts.querysets import WorkspaceOwnedQuerySet
 from config.ids import CuidField
 
 
-class ImportQuerySet(WorkspaceOwnedQuerySet):
-    pass
-
-
-class ImportManager(models.Manager.from_queryset(ImportQuerySet)):
+class ImportManager(models.Manager.from_queryset(WorkspaceOwnedQuerySet)):
     """Imports without their stored file (`source`, up to IMPORT_MAX_BYTES each): lists,
     progress polls and the worker's claim read many rows and never the file, which
     `enrollments.imports.storage` reads and writes as bytes."""

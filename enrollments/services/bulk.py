@@ -59,7 +59,6 @@ def chunks(enrollments, size: int | None = None) -> Iterator[tuple[list[str], di
                 return
             yield [row.pk for row in page], _with_instances(page)
             last = page[-1].pk
-        return
     ids = list(dict.fromkeys(getattr(e, "pk", e) for e in enrollments))
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]

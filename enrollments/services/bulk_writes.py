@@ -65,7 +65,8 @@ def _move(
         state.update(move.changes)
         state.update((name, by_id.get(pk)) for name, by_id in per_row.items())
         state["version"] = row.version + 1
-    move.statement = _update_statement(move, list(previous))
+    if previous:  # a verdict group can be empty: no statement to run
+        move.statement = _update_statement(move, list(previous))
     return move
 
 
