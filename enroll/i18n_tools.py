@@ -23,6 +23,7 @@ SOURCES = (
     "events/notifications.py",
     "enroll/*.py",
     "enrollments/emails.py",
+    "enrollments/inputs/*.py",
 )
 # Strings translated at run time (the form's default labels), not written as literals.
 EXTRA_MESSAGES = (

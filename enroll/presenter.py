@@ -1,47 +1,39 @@
-"""The enrollment form as a presenter: POST data in, the API's own request body out.
+"""The enrollment form as a presenter: POST data in, the service's data out.
 
-`EnrollmentForm.parse()` turns the posted inputs into the JSON body the API takes, validates
-it with the API's serializer (`EnrollmentCreateSerializer`: one validation, not two) and checks
-the form's required fields with the same function the lifecycle guard uses. Errors from either,
-and the services' domain errors, are mapped back onto the inputs and listed all at once, in the
-words of the form's own labels (never `firstName`).
+Its inputs come from the instance's form config and the enrollment's input spec
+(`enrollments.inputs`: labels, input types; the State is a choice list of the program's
+states, the Device type one of the instance's accepted types where it has them).
+`EnrollmentForm.parse()` cleans the posted values with the spec (`clean_input`, the function
+`enrollment_create` runs) and checks the form's required fields with the function the
+lifecycle's guard of `submitted` uses, so every problem is listed at once, in the words of the
+form's own labels (never `firstName`); the services' refusals land on the same inputs.
 """
 
 from dataclasses import dataclass, field
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from config.api.errors import domain_details
-from config.errors import DomainError
-from enrollments.api.serializers import EnrollmentCreateSerializer
-from instances.formconfig import (
-    _DEFAULT_LABELS,
-    FIELD_ATTRIBUTES,
-    form_config_fields,
-    form_config_missing_fields,
-)
+from config.errors import DomainError, DomainValidationError
+from enrollments.inputs.field import ADDRESS, DEVICE
+from enrollments.inputs.forms import form_field_label, missing_form_fields, state_choices
+from enrollments.inputs.spec import BY_API_NAME, BY_NAME, FIELDS, clean_input
+from instances.formconfig import form_config_fields
 
-# The address block's inputs: (input name = API key, label, model attribute, autocomplete).
-ADDRESS_PARTS = (
-    ("streetOne", gettext_lazy("Street address"), "street_one", "address-line1"),
-    ("streetTwo", gettext_lazy("Apartment, suite (optional)"), "street_two", "address-line2"),
-    ("city", gettext_lazy("City"), "city", "address-level2"),
-    ("state", gettext_lazy("State"), "state", "address-level1"),
-    ("postalCode", gettext_lazy("ZIP code"), "postal_code", "postal-code"),
+# The address block's inputs (the page is for US homes: the country is the US).
+ADDRESS_PARTS = tuple(
+    spec.api_name for spec in FIELDS if spec.group == ADDRESS and spec.name != "country"
 )
-INPUT_TYPES = {"email": "email", "phone": "tel", "deviceCapacity": "number"}
+INPUT_TYPES = {"email": "email", "phone": "tel", "decimal": "number"}
 AUTOCOMPLETE = {
     "firstName": "given-name",
     "lastName": "family-name",
     "email": "email",
     "phone": "tel",
-}
-DEVICE_FIELDS = ("deviceType", "manufacturerSlugs", "deviceCapacity", "serialNumber")
-ATTRIBUTE_OF_INPUT = {
-    **{name: attrs[0] for name, attrs in FIELD_ATTRIBUTES.items() if name != "address"},
-    **{part: attr for part, _label, attr, _auto in ADDRESS_PARTS},
+    "streetOne": "address-line1",
+    "streetTwo": "address-line2",
+    "city": "address-level2",
+    "state": "address-level1",
+    "postalCode": "postal-code",
 }
 
 
@@ -58,6 +50,7 @@ class Input:
     value: str = ""
     readonly: bool = False
     errors: list[str] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 class EnrollmentForm:
@@ -78,10 +71,6 @@ class EnrollmentForm:
         self._build()
 
     # --- drawing --------------------------------------------------------------------------
-    def _label(self, form_field) -> str:
-        default = _DEFAULT_LABELS[form_field.name]
-        return _(default) if form_field.label == default else form_field.label
-
     def _value(self, name: str) -> str:
         if name == "email" and self.invited_email:
             return self.invited_email
@@ -92,24 +81,46 @@ class EnrollmentForm:
             return ", ".join(value)
         return "" if value is None else str(value)
 
+    def _choices(self, name: str) -> list[tuple[str, str]]:
+        """A choice list where the answer is one of a known few: the program's states, the
+        instance's accepted device types (a typo then cannot make a customer ineligible)."""
+        if name == "state":
+            return state_choices(self.instance.program.states or None)
+        if name == "deviceType":
+            criteria = self.instance.eligibility_criteria
+            accepted = criteria.get("deviceTypes") if isinstance(criteria, dict) else None
+            return [(t, t.replace("_", " ").capitalize()) for t in accepted or []]
+        return []
+
+    def _input(self, name: str, *, label: str, required: bool, help_text="") -> Input:
+        spec = BY_API_NAME[name]
+        return Input(
+            name=name,
+            label=label,
+            required=required,
+            help_text=help_text,
+            type=INPUT_TYPES.get(spec.kind, "text"),
+            autocomplete=AUTOCOMPLETE.get(name, ""),
+            value=self._value(name),
+            readonly=name == "email" and bool(self.invited_email),
+            choices=self._choices(name),
+        )
+
     def _build(self) -> None:
         for form_field in self.fields:
             if form_field.name == "address":
-                for part, label, _attr, auto in ADDRESS_PARTS:
+                for part in ADDRESS_PARTS:
                     required = form_field.required and part != "streetTwo"
-                    self.inputs[part] = Input(
-                        part, str(label), required, autocomplete=auto, value=self._value(part)
-                    )
+                    label = str(BY_API_NAME[part].label)
+                    if part == "streetTwo":
+                        label = _("%(label)s (optional)") % {"label": label}
+                    self.inputs[part] = self._input(part, label=label, required=required)
                 continue
-            self.inputs[form_field.name] = Input(
-                name=form_field.name,
-                label=self._label(form_field),
+            self.inputs[form_field.name] = self._input(
+                form_field.name,
+                label=form_field_label(form_field),
                 required=form_field.required,
                 help_text=form_field.help_text,
-                type=INPUT_TYPES.get(form_field.name, "text"),
-                autocomplete=AUTOCOMPLETE.get(form_field.name, ""),
-                value=self._value(form_field.name),
-                readonly=form_field.name == "email" and bool(self.invited_email),
             )
 
     def sections(self) -> dict[str, list[Input]]:
@@ -117,52 +128,48 @@ class EnrollmentForm:
         groups: dict[str, list[Input]] = {"person": [], "address": [], "device": []}
         for form_field in self.fields:
             if form_field.name == "address":
-                groups["address"] = [self.inputs[part] for part, *_rest in ADDRESS_PARTS]
-            elif form_field.name in DEVICE_FIELDS:
+                groups["address"] = [self.inputs[part] for part in ADDRESS_PARTS]
+            elif BY_API_NAME[form_field.name].group == DEVICE:
                 groups["device"].append(self.inputs[form_field.name])
             else:
                 groups["person"].append(self.inputs[form_field.name])
         return groups
 
     # --- parsing --------------------------------------------------------------------------
-    def api_body(self) -> dict:
-        """The posted values as the API's JSON body (only the inputs this form shows)."""
-        body: dict = {"identificationType": "customerInfo"}
-        for name in self.asked - {"address"}:
+    def posted_data(self) -> dict:
+        """The posted values of the inputs this form shows, under the domain's names (the
+        address nested, in the US)."""
+        data: dict = {}
+        for name in self.inputs:
             value = self._value(name)
-            if not value:
-                continue
-            if name == "manufacturerSlugs":
-                body[name] = [slugify(v) for v in value.split(",") if slugify(v)]
-            else:
-                body[name] = value
+            if value:
+                data[BY_API_NAME[name].name] = value
         if "address" in self.asked:
-            address = {part: self._value(part) for part, *_rest in ADDRESS_PARTS}
-            address = {k: v for k, v in address.items() if v}
+            address = {n: data.pop(n) for n in list(data) if BY_NAME[n].group == ADDRESS}
             if address:
-                body["address"] = {**address, "country": "US"}
-        return body
+                data["address"] = {**address, "country": "US"}
+        return data
 
     def parse(self) -> dict | None:
         """The service's `data` dict, or None with `self.errors` filled (all of them)."""
-        serializer = EnrollmentCreateSerializer(data=self.api_body())
-        valid = serializer.is_valid()
-        if not valid:
-            self._add_details(serializer.errors)
-        values = {attr: self._value(name) for name, attr in ATTRIBUTE_OF_INPUT.items()}
-        for missing in form_config_missing_fields(self.config, _Values(values)):
+        data = self.posted_data()
+        clean = None
+        try:
+            clean = clean_input(data)
+        except DomainValidationError as refusal:
+            self._add_details(refusal.details)
+        for missing in missing_form_fields(self.config, _Values(clean or {}, data)):
             self.add_error(missing.name, _("This field is required."))
         if self.errors:
             return None
-        data = dict(serializer.validated_data)
-        data.pop("programInstanceId", None)
-        data.pop("identification_type", None)
         return data
 
     # --- errors ---------------------------------------------------------------------------
     def add_error(self, name: str, message: str) -> None:
+        if name in BY_NAME:  # the domain's name of an input
+            name = BY_NAME[name].api_name
         if name == "address":
-            targets = [p for p, *_rest in ADDRESS_PARTS if p != "streetTwo"]
+            targets = [p for p in ADDRESS_PARTS if p != "streetTwo"]
             targets = [p for p in targets if not self._value(p)] or targets[:1]
         else:
             targets = [name]
@@ -191,9 +198,13 @@ class EnrollmentForm:
     def add_domain_error(self, error: DomainError) -> None:
         """A service's refusal, beside the fields it names, or at the top in its own words."""
         # Services name fields as the domain does (snake_case); the page's inputs carry the
-        # API's names, so translate the keys the one way the API's error handler does.
-        named = domain_details(error.details or {})
-        details = {k: v for k, v in named.items() if k in self.inputs or k == "address"}
+        # API's names (`add_error` translates).
+        named = error.details or {}
+        details = {
+            k: v
+            for k, v in named.items()
+            if isinstance(v, list) and (k in BY_NAME and BY_NAME[k].api_name in self.inputs)
+        }
         if details:
             self._add_details(details)
         else:
@@ -201,7 +212,9 @@ class EnrollmentForm:
 
 
 class _Values:
-    """Posted values under the model's attribute names, for `form_config_missing_fields`."""
+    """Posted values under the model's attribute names, for `missing_form_fields` (the
+    cleaned ones where they cleaned, else as typed)."""
 
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
+    def __init__(self, clean: dict, posted: dict):
+        flat = {**posted, **posted.get("address", {}), **clean}
+        self.__dict__.update(flat)

@@ -163,6 +163,16 @@ def _conflict_page(request, instance, form, error, token):
     eligible, a instance that closed meanwhile is the closed page, anything else (e.g. an
     invitation already used) a message at the top of the form."""
     details = error.details or {}
+    if "serial_number" in details:
+        # Another customer enrolled this device: create nothing, email no one, and say so.
+        form.add_error(
+            "serialNumber",
+            _(
+                "This device is already enrolled in this program. If you think that is a "
+                "mistake, contact the program."
+            ),
+        )
+        return render_form(request, instance, form, status=409, invite=token)
     if "exclude_program_slugs" in details:
         words = ineligible_words([{"rule": "excludeProgramSlugs", "passed": False}], "")
         return _page(request, "enroll/ineligible.html", instance, status=409, reason=words)

@@ -8,6 +8,7 @@ only applies if the row still has the status this object was loaded with).
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django_fsm import (
     ConcurrentTransitionMixin,
     FSMField,
@@ -45,6 +46,12 @@ __all__ = [
     "IdentificationType",
     "Lead",
 ]
+
+
+# The database's name of the one-open-enrollment-per-device rule (read when mapping its
+# violation to the 409 every door gives).
+SERIAL_CONSTRAINT = "enrollment_one_open_per_serial_instance"
+CUSTOMER_CONSTRAINT = "enrollment_one_open_per_customer_instance"
 
 
 class EnrollmentSource(models.TextChoices):
@@ -208,8 +215,19 @@ class Enrollment(ConcurrentTransitionMixin, VersionedModel, AddressFields):
             models.UniqueConstraint(
                 fields=["program_instance", "customer"],
                 condition=~models.Q(status__in=["rejected", "unenrolled"]),
-                name="enrollment_one_open_per_customer_instance",
-            )
+                name=CUSTOMER_CONSTRAINT,
+            ),
+            # One open enrollment per device and instance: the serial number compared in upper
+            # case (the input spec trims it), so "abc-1" and "ABC-1" are one device. A rule of
+            # the database, not a read-then-write check, so simultaneous requests and imports
+            # cannot enroll one device twice (enrollments.services.rules maps it to a 409).
+            models.UniqueConstraint(
+                Upper("serial_number"),
+                "program_instance",
+                condition=~models.Q(status__in=["rejected", "unenrolled"])
+                & ~models.Q(serial_number=""),
+                name=SERIAL_CONSTRAINT,
+            ),
         ]
 
     def __str__(self) -> str:

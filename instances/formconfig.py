@@ -279,24 +279,11 @@ class FormField:
     help_text: str
 
 
-_DEFAULT_LABELS = {
-    "firstName": "First name",
-    "lastName": "Last name",
-    "email": "Email",
-    "phone": "Phone",
-    "address": "Address",
-    "deviceType": "Device type",
-    "manufacturerSlugs": "Device manufacturer",
-    "deviceCapacity": "Device capacity (kWh)",
-    "serialNumber": "Serial number",
-    "referenceId": "Utility account number",
-    "referenceDescription": "Reference description",
-}
-
-
 def form_config_fields(config: dict | None, lang: str | None = None) -> list[FormField]:
     """The fields the enrollment form shows, in order: the always-asked three first. With a
-    `lang`, labels and help texts come from `translations.{lang}.fields` where given."""
+    `lang`, labels and help texts come from `translations.{lang}.fields` where given. `label`
+    is the operator's, or "" (the enrollment's input spec has the default words:
+    `enrollments.inputs.form_field_label`)."""
     config = config or {}
     given = {item["name"]: item for item in config.get("fields", [])}
     translated = form_config_translation(config, lang).get("fields") or {}
@@ -308,7 +295,7 @@ def form_config_fields(config: dict | None, lang: str | None = None) -> list[For
             FormField(
                 name=name,
                 required=name in ALWAYS_ASKED or bool(item.get("required", False)),
-                label=item.get("label") or _DEFAULT_LABELS[name],
+                label=item.get("label") or "",
                 help_text=item.get("helpText", ""),
             )
         )
@@ -332,36 +319,3 @@ def form_config_notifications(config: dict | None) -> dict[str, bool]:
     """`{customer: bool, staff: bool}` with the defaults filled in."""
     given = (config or {}).get("notifications") or {}
     return {key: bool(given.get(key, default)) for key, default in NOTIFICATION_DEFAULTS.items()}
-
-
-# The enrollment attributes behind each optional form field (address: the lines a postal
-# address cannot do without).
-FIELD_ATTRIBUTES = {
-    "firstName": ("first_name",),
-    "lastName": ("last_name",),
-    "email": ("email",),
-    "phone": ("phone",),
-    "address": ("street_one", "city", "state", "postal_code"),
-    "deviceType": ("device_type",),
-    "manufacturerSlugs": ("manufacturer_slugs",),
-    "deviceCapacity": ("device_capacity",),
-    "serialNumber": ("serial_number",),
-    "referenceId": ("reference_id",),
-    "referenceDescription": ("reference_description",),
-}
-
-
-def form_config_missing_fields(
-    config: dict | None, record, fields: list[FormField] | None = None
-) -> list[FormField]:
-    """The fields `config` marks required that `record` (an enrollment) lacks, in form order.
-    An instance without a form config requires only what every enrollment has anyway.
-    `fields`: `form_config_fields(config)`, when the caller checks many records of one config."""
-    missing = []
-    for field in form_config_fields(config) if fields is None else fields:
-        if not field.required:
-            continue
-        values = [getattr(record, attr, None) for attr in FIELD_ATTRIBUTES[field.name]]
-        if any(value in (None, "", [], {}) for value in values):
-            missing.append(field)
-    return missing

@@ -4,52 +4,50 @@ from django import forms
 
 from accounts.scopes import ENROLLMENTS_WRITE as EVALUATE_SCOPE
 from dashboard.forms.base import DashboardForm
-from dashboard.forms.instances import split_list
-from enrollments.models import EnrollmentStatus
+from enrollments.inputs.field import InputField
+from enrollments.inputs.spec import FIELDS as INPUT_FIELDS
+from enrollments.inputs.spec import REQUIRED_PERSON_FIELDS
+from enrollments.statuses import EnrollmentStatus
 from enrollments.transitions import bulk_moves
 
 
-class EnrollmentEditForm(DashboardForm):
-    first_name = forms.CharField(label="First name", max_length=100)
-    last_name = forms.CharField(label="Last name", max_length=100)
-    email = forms.EmailField(label="Email", max_length=254)
-    phone = forms.CharField(label="Phone", max_length=40, required=False)
-    street_one = forms.CharField(label="Street", max_length=200, required=False)
-    street_two = forms.CharField(label="Street (line 2)", max_length=200, required=False)
-    city = forms.CharField(label="City", max_length=100, required=False)
-    state = forms.CharField(label="State", max_length=50, required=False)
-    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
-    country = forms.CharField(label="Country", max_length=60, required=False)
-    device_type = forms.CharField(label="Device type", max_length=50, required=False)
-    device_capacity = forms.DecimalField(
-        label="Device capacity (kWh)", required=False, min_value=0, max_digits=12, decimal_places=3
+def _form_field(spec: InputField) -> forms.Field:
+    """A text input for one field of the input spec: its label, help and size come from the
+    spec, and so does its checking, done by the service (`clean_input`) so the dashboard gives
+    the API's answer; `maxlength` only stops a browser from typing past the limit."""
+    attrs = {"maxlength": spec.max_length} if spec.max_length and not spec.is_list else {}
+    if spec.kind == "decimal":
+        attrs = {"inputmode": "decimal"}
+    return forms.CharField(
+        label=spec.label,
+        required=spec.name in REQUIRED_PERSON_FIELDS,
+        strip=True,
+        help_text=spec.help_text,
+        widget=forms.EmailInput(attrs) if spec.kind == "email" else forms.TextInput(attrs),
     )
-    manufacturer_slugs = forms.CharField(
-        label="Manufacturers",
-        required=False,
-        help_text="Comma-separated slugs, e.g. tesla, enphase",
-    )
-    serial_number = forms.CharField(label="Serial number", max_length=200, required=False)
-    reference_id = forms.CharField(label="Reference id", max_length=200, required=False)
-    reference_description = forms.CharField(
-        label="Reference description", max_length=500, required=False
-    )
-    tags = forms.CharField(label="Tags", required=False, help_text="Comma-separated")
 
-    LIST_FIELDS = ("manufacturer_slugs", "tags")
+
+class EnrollmentEditForm(DashboardForm):
+    """The enrollment's editable fields, built from the input spec (enrollments.inputs)."""
+
+    LIST_FIELDS = tuple(spec.name for spec in INPUT_FIELDS if spec.is_list)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for spec in INPUT_FIELDS:
+            if spec.kind != "object":  # metadata is the API's and the import's, not a form's
+                self.fields[spec.name] = _form_field(spec)
 
     @classmethod
     def initial_from(cls, enrollment) -> dict:
-        initial = {name: getattr(enrollment, name) for name in cls.base_fields}
+        initial = {spec.name: getattr(enrollment, spec.name) for spec in INPUT_FIELDS}
         for name in cls.LIST_FIELDS:
             initial[name] = ", ".join(getattr(enrollment, name) or [])
         return initial
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        for name in self.LIST_FIELDS:
-            data[name] = [item for item in split_list(data.get(name, "").replace(";", ","))]
-        return data
+        """The typed values as the service takes them (it cleans and checks them)."""
+        return dict(self.cleaned_data)
 
 
 class EnrollmentCreateForm(EnrollmentEditForm):

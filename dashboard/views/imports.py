@@ -16,7 +16,7 @@ from accounts import scopes as scope_names
 from config.errors import DomainError
 from dashboard.exports import neutralise
 from dashboard.mixins import WorkspaceViewMixin
-from enrollments.imports.columns import FIELDS, IGNORE, LABELS, META
+from enrollments.imports.columns import FIELDS, IGNORE, META, errors_in_words
 from enrollments.imports.models import Import
 from enrollments.imports.service import import_cancel, import_repeat, import_start
 from instances.models import ProgramInstance
@@ -26,13 +26,6 @@ TARGET_CHOICES = [(name, label) for name, (label, _) in FIELDS.items()] + [
     (META, "Keep in metadata"),
     (IGNORE, "Leave out"),
 ]
-
-
-def _errors_in_words(errors: list[dict]) -> str:
-    return "; ".join(
-        f"{LABELS.get(e.get('field', ''), e.get('field') or 'Row')}: {e.get('message', '')}"
-        for e in errors
-    )
 
 
 class ImportMixin(WorkspaceViewMixin):
@@ -100,7 +93,7 @@ class ImportDetailView(ImportMixin, TemplateView):
         imp = self.get_import()
         rows = list(imp.rows.order_by("row_number")[:REPORT_ROWS_SHOWN])
         for row in rows:
-            row.problems = _errors_in_words(row.errors)
+            row.problems = errors_in_words(row.errors)
         context.update(
             imp=imp,
             rows=rows,
@@ -182,7 +175,7 @@ class ImportReportView(ImportMixin, View):
                             row.enrollment_id,
                             eligible,
                             row.reason,
-                            _errors_in_words(row.errors),
+                            errors_in_words(row.errors),
                         )
                     ]
                 )

@@ -24,6 +24,7 @@ from dashboard.forms.instances import (
 from dashboard.instance_edits import keep_unchanged
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from dashboard.views import instance_editor
+from enrollments.inputs.forms import form_field_label
 from enrollments.selectors import enrollment_status_counts
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.formconfig import form_config_fields
@@ -91,7 +92,10 @@ class InstanceDetailView(InstanceMixin, TemplateView):
         context.update(
             instance=instance,
             criteria_initial=EligibilityForm.initial_from(instance.eligibility_criteria),
-            form_fields=form_config_fields(instance.form_config),
+            form_fields=[
+                {"label": form_field_label(f), "required": f.required, "help_text": f.help_text}
+                for f in form_config_fields(instance.form_config)
+            ],
             form_settings=FormConfigForm.initial_from(instance.form_config),
             block_reason=instance.enrollment_block_reason(timezone.now()),
             public_url=enrollment_page_url(instance=instance),

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.serializers import ApiModelSerializer, ApiSerializer
+from enrollments.api.inputs import enrollment_input_fields
 from enrollments.models import (
     Customer,
     EnrollmentStatus,
@@ -163,37 +164,11 @@ class EnrollmentStatusChangeSerializer(serializers.Serializer):
 
 # --- enrollments: requests --------------------------------------------------------------------
 class EnrollmentWriteSerializer(ApiSerializer):
-    """The body of PATCH /enrollments/{id}; the create bodies add identification."""
+    """The body of PATCH /enrollments/{id}; the create bodies add identification. Its fields
+    are the enrollment's input spec (`enrollment_input_fields`), checked by the spec."""
 
-    firstName = _text(100, source="first_name")
-    lastName = _text(100, source="last_name")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    phone = _text(40)
-    address = PostalAddressSerializer(required=False)
-    manufacturerSlugs = serializers.ListField(
-        source="manufacturer_slugs",
-        child=serializers.SlugField(max_length=100),
-        required=False,
-        max_length=50,
-    )
-    deviceType = _text(50, source="device_type")
-    deviceCapacity = serializers.DecimalField(
-        source="device_capacity",
-        max_digits=12,
-        decimal_places=3,
-        min_value=0,
-        required=False,
-        allow_null=True,
-        help_text="kWh",
-    )
-    serialNumber = _text(200, source="serial_number")
-    referenceId = _text(200, source="reference_id")
-    referenceDescription = _text(500, source="reference_description")
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=100
-    )
-    metadata = _MetadataSchemaField(required=False, allow_null=True)
-    meta = _MetadataSchemaField(required=False, allow_null=True, help_text="= metadata")
+    def get_fields(self):
+        return {**enrollment_input_fields(), **super().get_fields()}
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

@@ -7,7 +7,7 @@ from django.utils.html import format_html_join
 
 from accounts.admin_mixins import WorkspaceScopedAdminMixin
 from config.errors import DomainError
-from enrollments.imports.columns import LABELS
+from enrollments.imports.columns import errors_in_words
 from enrollments.imports.models import Import
 from enrollments.imports.service import import_preview, import_start
 
@@ -103,10 +103,7 @@ class ImportAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
                 (
                     (
                         row.row_number,
-                        "; ".join(
-                            f"{LABELS.get(e['field'], e['field'] or 'Row')}: {e['message']}"
-                            for e in row.errors
-                        ),
+                        errors_in_words(row.errors),
                     )
                     for row in rows
                 ),

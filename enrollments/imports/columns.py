@@ -8,41 +8,37 @@ says which). The person can override any match (`mapping`: header → field, `me
 
 import re
 
-# field (API name) -> (words for people, header spellings after `_key()`)
-FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "firstName": ("First name", ("firstname", "first", "givenname", "forename")),
-    "lastName": ("Last name", ("lastname", "last", "surname", "familyname")),
-    "email": ("Email", ("email", "emailaddress", "mail", "email1")),
-    "phone": ("Phone", ("phone", "phonenumber", "telephone", "tel", "mobile")),
-    "streetOne": (
-        "Street",
-        ("streetone", "street", "street1", "address", "address1", "addressline1", "streetaddress"),
-    ),
-    "streetTwo": ("Street (line 2)", ("streettwo", "street2", "address2", "addressline2")),
-    "city": ("City", ("city", "town")),
-    "state": ("State", ("state", "region", "province")),
-    "postalCode": ("Postal code", ("postalcode", "zip", "zipcode", "postcode")),
-    "country": ("Country", ("country",)),
-    "manufacturerSlugs": ("Manufacturers", ("manufacturerslugs", "manufacturers", "manufacturer")),
-    "deviceType": ("Device type", ("devicetype", "device")),
-    "deviceCapacity": ("Capacity (kWh)", ("devicecapacity", "capacity", "capacitykwh")),
-    "serialNumber": ("Serial number", ("serialnumber", "serial", "serialno")),
-    "referenceId": (
-        "Reference",
-        ("referenceid", "reference", "ref", "customernumber", "accountnumber"),
-    ),
-    "referenceDescription": ("Reference description", ("referencedescription", "description")),
-    "tags": ("Tags", ("tags", "tag")),
-}
+from enrollments.inputs.field import ADDRESS
+from enrollments.inputs.spec import FIELDS as INPUT_FIELDS
+
 META, IGNORE = "meta", "ignore"
-LABELS = {name: label for name, (label, _) in FIELDS.items()}
-_BY_KEY = {key: name for name, (_, keys) in FIELDS.items() for key in keys}
-LIST_FIELDS = ("tags", "manufacturerSlugs")
-ADDRESS_FIELDS = ("streetOne", "streetTwo", "city", "state", "postalCode", "country")
 
 
 def _key(header: str) -> str:
     return re.sub(r"[^0-9a-z]", "", (header or "").lower())
+
+
+# field (API name) -> (words for people, header spellings after `_key()`), from the input spec:
+# a column is matched by the field's API name, its label or one of its aliases.
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    spec.api_name: (spec.label, (_key(spec.api_name), _key(str(spec.label)), *spec.aliases))
+    for spec in INPUT_FIELDS
+    if spec.kind != "object"  # metadata comes from `meta.<key>` and unmatched columns
+}
+LABELS = {name: label for name, (label, _) in FIELDS.items()}
+_BY_KEY = {key: name for name, (_, keys) in reversed(FIELDS.items()) for key in keys}
+LIST_FIELDS = tuple(spec.api_name for spec in INPUT_FIELDS if spec.is_list)
+ADDRESS_FIELDS = tuple(spec.api_name for spec in INPUT_FIELDS if spec.group == ADDRESS)
+
+
+def errors_in_words(errors: list[dict]) -> str:
+    """A report row's errors as one line for people: "ZIP code: Enter a 5-digit ZIP code...".
+    The dashboard, the admin and the command line show them so."""
+    return "; ".join(
+        f"{LABELS.get(error.get('field', ''), error.get('field') or 'Row')}: "
+        f"{error.get('message', '')}"
+        for error in errors
+    )
 
 
 def match_columns(header: list[str], overrides: dict | None = None) -> dict[str, str]:

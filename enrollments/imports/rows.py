@@ -1,23 +1,33 @@
 """One chunk of an import: validate the rows, match them to the instance's enrollments, write
 the new and changed ones with bulk SQL, evaluate them set-based, and return the report rows.
 
-Validation is the API's enrollment create, not a copy of it: the row becomes a create body
-(identificationType customerInfo) checked by the API's request serializer, then by the
-service's own rules (`_refuse_status_fields`, `_normalise`, `_missing_person_fields`), the same
-functions `enrollment_create` runs. Only the writes differ: bulk INSERT/UPDATE per chunk.
+A row is checked as `enrollment_create` checks one: its cells by the enrollment's input spec
+(`enrollments.inputs.clean_input`), then the new and changed enrollments of the chunk by the
+one rules check (`enrollments.services.rules.enrollment_rules_check`: open instance,
+duplicates, excluded programs, serial numbers), once per chunk. Only the writes differ: bulk
+INSERT/UPDATE per chunk, with the database's unique constraints as the last word.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from config.api.errors import domain_details
 from config.bulk_insert import build_objects, insert_objects, insert_rows
-from config.errors import DomainError, DomainValidationError
+from config.errors import DomainValidationError
 from config.ids import new_id
-from enrollments.imports.columns import LABELS, body_of
+from enrollments.imports.columns import body_of
 from enrollments.imports.models import Import, ImportRow
+from enrollments.inputs.spec import (
+    ADDRESS_FIELDS,
+    BY_API_NAME,
+    BY_NAME,
+    DETAIL_FIELDS,
+    PERSON_FIELDS,
+    clean_input,
+    missing_person_fields,
+)
 from enrollments.models import (
     CLOSED_STATUSES,
     Customer,
@@ -27,16 +37,12 @@ from enrollments.models import (
 )
 from enrollments.services import bulk_evaluate
 from enrollments.services._common import (
-    ADDRESS_FIELDS,
-    DETAIL_FIELDS,
-    PERSON_FIELDS,
-    _normalise,
     _payloads,
     _refuse_status_fields,
     enrollment_sync_terms,
 )
 from enrollments.services.bulk_writes import payload_as
-from enrollments.services.enrollment import _missing_person_fields, _refuse_excluded_programs
+from enrollments.services.rules import enrollment_rules_check
 from events.services import event_record_many
 
 FIELDS = (*PERSON_FIELDS, *ADDRESS_FIELDS, *DETAIL_FIELDS)
@@ -59,58 +65,51 @@ class _Row:
         return ("ref", ref) if ref else ("email", self.clean["email"])
 
 
-def _errors_of(detail, prefix: str = "") -> list[dict]:
-    """DRF / domain error details as [{field, message}] (nested address fields by name)."""
-    if isinstance(detail, dict):
-        out = []
-        for name, value in detail.items():
-            inner = name if name not in ("address", "nonFieldErrors") else prefix
-            out += _errors_of(value, inner if isinstance(value, dict) else name)
-        return out
-    if isinstance(detail, list):
-        if all(isinstance(v, str) or hasattr(v, "code") for v in detail):
-            return [{"field": prefix, "message": str(v)} for v in detail]
-        return [e for i, v in enumerate(detail) for e in _errors_of(v, f"{prefix}[{i}]")]
-    return [{"field": prefix, "message": str(detail)}]
+def domain_data(body: dict) -> dict:
+    """A row's body (the API's names: `address` and `metadata`/`meta` objects) under the
+    domain's names, as `clean_input` reads it."""
+    data: dict = {}
+    for key, value in body.items():
+        if key == "address" and isinstance(value, dict):
+            data.update(
+                (BY_API_NAME[part].name, text)
+                for part, text in value.items()
+                if part in BY_API_NAME
+            )
+        elif key in ("metadata", "meta"):
+            data["metadata"] = value
+        elif key in BY_API_NAME:
+            data[BY_API_NAME[key].name] = value
+    return data
 
 
-def create_serializer():
-    """The API's create body serializer, built once per chunk (building its fields is most of
-    its cost); `validate` runs it on each row as `is_valid()` would."""
-    from enrollments.api.serializers import EnrollmentCreateSerializer
+def _report_errors(details: dict) -> list[dict]:
+    """Domain error details as the report's [{field, message}], fields under the API's names
+    (the import's columns are the API's fields)."""
+    return [
+        {"field": BY_NAME[name].api_name if name in BY_NAME else name, "message": str(message)}
+        for name, messages in details.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
 
-    return EnrollmentCreateSerializer()
 
-
-def validate(number: int, body: dict, serializer=None) -> _Row:
-    """The API's create validation of one row (serializer, then the service's rules)."""
-    from rest_framework.exceptions import ValidationError
-
-    serializer = serializer or create_serializer()
+def validate(number: int, body: dict) -> _Row:
+    """One row checked as `enrollment_create` checks its data: the input spec (every refusal
+    at once, with the person fields every enrollment needs)."""
     row = _Row(number)
-    try:
-        data = dict(serializer.run_validation(body))
-    except ValidationError as exc:
-        row.errors = _errors_of(exc.detail)
-        # Every error at once: the service's required person fields too.
-        given = {"first_name": body.get("firstName"), "last_name": body.get("lastName")}
-        try:
-            _missing_person_fields({**given, "email": body.get("email")}, "required")
-        except DomainValidationError as exc:
-            named = {e["field"] for e in row.errors}
-            row.errors += [
-                e for e in _errors_of(domain_details(exc.details)) if e["field"] not in named
-            ]
-        return row
+    data = domain_data(body)
+    details: dict = {}
     try:
         _refuse_status_fields(data)
-        clean = _normalise(data)
-        _missing_person_fields(clean, "every row needs the person's first name, last name, email")
+        clean = clean_input(data)
     except DomainValidationError as exc:
-        # The report names columns as the API does (the service names fields as the domain).
-        row.errors = _errors_of(domain_details(exc.details)) or [
-            {"field": "", "message": exc.message}
-        ]
+        details, clean = dict(exc.details), None
+    given = clean if clean is not None else data
+    required = str(gettext("Every row needs the person's first name, last name and email."))
+    for name in missing_person_fields(given):
+        details.setdefault(name, [required])
+    if details:
+        row.errors = _report_errors(details)
         return row
     row.clean = clean
     return row
@@ -135,10 +134,7 @@ def _apply(enrollment: Enrollment, clean: dict) -> list[str]:
 def validate_chunk(*, header, mapping, records) -> list[_Row]:
     """Rows `records` [(number, cells)] validated: pure Python, no database, so the import
     runs it for the next chunk in a second thread while this chunk's SQL runs."""
-    serializer = create_serializer()
-    return [
-        validate(number, body_of(header, cells, mapping), serializer) for number, cells in records
-    ]
+    return [validate(number, body_of(header, cells, mapping)) for number, cells in records]
 
 
 def process_chunk(*, imp: Import, instance, rows: list[_Row], actor) -> list[_Row]:
@@ -247,55 +243,25 @@ def _customers(workspace_id: str, enrollments: list[Enrollment]) -> tuple[dict, 
     return found, made
 
 
-def _excludes_programs(instance) -> bool:
-    criteria = instance.eligibility_criteria
-    return isinstance(criteria, dict) and bool(criteria.get("excludeProgramSlugs"))
-
-
 def _write(*, imp, instance, new, dirty, rows, actor) -> None:
-    customers, made = _customers(imp.workspace_id, list(new.values()))
-    known = [e for e in new.values() if e.email not in made]
-    people = (
-        {c.pk: c for c in Customer.objects.filter(pk__in_array=[customers[e.email] for e in known])}
-        if known and _excludes_programs(instance)
-        else {}
-    )
-    refused: dict[str, str] = {}
+    customers, _made = _customers(imp.workspace_id, list(new.values()))
     for enrollment in new.values():
         enrollment.customer_id = customers[enrollment.email]
-        if enrollment.customer_id not in people:
-            continue  # a customer made by this chunk is enrolled nowhere else
-        try:  # one query per row only when the instance excludes other programs
-            _refuse_excluded_programs(instance, people[enrollment.customer_id])
-        except DomainError as exc:
-            refused[enrollment.pk] = exc.message
+    # The one rules check, for the chunk's new rows and the changed rows whose device changed.
+    reserialed = [e for e, changed in dirty.values() if "serial_number" in changed]
+    refusals = enrollment_rules_check(instance=instance, enrollments=[*new.values(), *reserialed])
+    refused: dict[str, dict | str] = {pk: _refusal_item(e) for pk, e in refusals.items()}
+    for enrollment in reserialed:
+        if enrollment.pk in refused:  # left as it is: the row fails, nothing of it is written
+            del dirty[enrollment.pk]
     candidates = [e for pk, e in new.items() if pk not in refused]
     # A real run with `evaluate` decides the new rows before their INSERT, so each is written
     # once, already decided; their created events show them as created (candidates).
     moves, verdicts = bulk_evaluate.evaluate_new(rows=candidates) if imp.evaluate else ([], {})
     inserted = insert_objects(candidates, ignore_conflicts=True)
     lost = [e for e in candidates if e.pk not in inserted]
-    if lost:  # the customer already has an open enrollment here (e.g. a concurrent import)
-        holders = {
-            e.customer_id: e
-            for e in Enrollment.objects.filter(
-                program_instance=instance, customer_id__in={x.customer_id for x in lost}
-            ).exclude(status__in=CLOSED_STATUSES)
-        }
-        for enrollment in lost:
-            holder = holders.get(enrollment.customer_id)
-            same = holder and (
-                holder.reference_id == enrollment.reference_id
-                or (not enrollment.reference_id and holder.email == enrollment.email)
-            )
-            refused[enrollment.pk] = (
-                f"same:{holder.pk}"
-                if same
-                else f"{enrollment.email} already has an open enrollment in this program "
-                f"instance ({holder.pk if holder else '?'})."
-            )
-            if same:
-                new[enrollment.pk] = holder
+    if lost:  # a concurrent writer enrolled the customer or the device first
+        _refuse_lost(instance, lost, new, refused)
     created = [e for e in candidates if e.pk in inserted]
     now = timezone.now()
     for enrollment, _ in dirty.values():
@@ -308,12 +274,12 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
     if retagged:
         enrollment_sync_terms(enrollments=retagged)
     for row in rows:
-        message = refused.get(row.enrollment.pk) if row.enrollment else None
-        if message and message.startswith("same:"):
+        refusal = refused.get(row.enrollment.pk) if row.enrollment else None
+        if isinstance(refusal, str):  # "same:<pk>": the person's enrollment written meanwhile
             row.result, row.enrollment = R.UNCHANGED, new[row.enrollment.pk]
-        elif message:
+        elif refusal:
             row.result, row.enrollment = R.FAILED, None
-            row.errors = [{"field": "", "message": message}]
+            row.errors = [refusal]
     changed = [e for e, _ in dirty.values()]
     payloads = dict(zip([e.pk for e in created], _payloads(created), strict=True))
     as_created = {
@@ -339,6 +305,49 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
         verdict = verdicts.get(row.enrollment.pk) if decided else None
         if verdict is not None and row.enrollment.pk in inserted:
             row.eligible, row.reason = verdict.eligible, verdict.reason
+
+
+def _refuse_lost(instance, lost: list[Enrollment], new: dict, refused: dict) -> None:
+    """Rows the INSERT skipped on a unique constraint: the same person's enrollment written
+    meanwhile (the row then reports it, unchanged), or the rules check's answer now."""
+    holders = {
+        e.customer_id: e
+        for e in Enrollment.objects.filter(
+            program_instance=instance, customer_id__in={x.customer_id for x in lost}
+        ).exclude(status__in=CLOSED_STATUSES)
+    }
+    for enrollment in lost:
+        holder = holders.get(enrollment.customer_id)
+        same = holder and (
+            holder.reference_id == enrollment.reference_id
+            or (not enrollment.reference_id and holder.email == enrollment.email)
+        )
+        if same:
+            refused[enrollment.pk] = f"same:{holder.pk}"
+            new[enrollment.pk] = holder
+            continue
+        error = enrollment_rules_check(instance=instance, enrollments=[enrollment]).get(
+            enrollment.pk
+        )
+        refused[enrollment.pk] = (
+            _refusal_item(error)
+            if error
+            else {"field": "", "message": gettext("A simultaneous change won; import it again.")}
+        )
+
+
+def _refusal_item(error) -> dict:
+    """A rules check refusal as a report error: the field it is about, its words, and the
+    enrollment it names (`enrollmentId`, as the API's 409 `details.enrollmentId`)."""
+    details = error.details or {}
+    item = {
+        "field": "serialNumber" if "serial_number" in details else "",
+        "message": error.message,
+        "code": error.code,
+    }
+    if details.get("enrollment_id"):
+        item["enrollmentId"] = details["enrollment_id"]
+    return item
 
 
 def _evaluate(*, imp, instance, rows, actor) -> None:
@@ -389,8 +398,3 @@ def report_rows(imp: Import, rows: list[_Row]) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def field_label(name: str) -> str:
-    """Words for people in the dashboard's report (the API keeps the field names)."""
-    return LABELS.get(name, name or "Row")

@@ -13,8 +13,8 @@ from config.errors import (
     ForbiddenError,
     NotFoundError,
 )
+from enrollments.inputs.spec import FIELDS as INPUT_FIELDS
 from enrollments.models import (
-    AddressFields,
     Enrollment,
     EnrollmentTerm,
     IdentificationType,
@@ -23,21 +23,6 @@ from enrollments.payloads import enrollment_payload
 from events.services import event_record
 from instances.terms import terms_current
 
-ADDRESS_FIELDS = AddressFields.ADDRESS_FIELDS
-PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
-# Details an enrollment copies from the enrollment it continues (identificationType
-# enrollmentId) and that a PATCH may change.
-DETAIL_FIELDS = (
-    "manufacturer_slugs",
-    "device_type",
-    "device_capacity",
-    "serial_number",
-    "reference_id",
-    "reference_description",
-    "tags",
-    "metadata",
-)
-EDITABLE_FIELDS = (*PERSON_FIELDS, *DETAIL_FIELDS)
 ID_FIELD_OF_TYPE = {
     IdentificationType.CUSTOMER_ID: "customer_id",
     IdentificationType.LEAD_ID: "lead_id",
@@ -46,9 +31,7 @@ ID_FIELD_OF_TYPE = {
 # Words for people in messages (details name the fields in snake_case; the API camelizes them,
 # the dashboard puts them next to its form fields of the same names).
 LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "email": "Email",
+    **{spec.name: spec.label for spec in INPUT_FIELDS},
     "customer_id": "Customer",
     "lead_id": "Lead",
     "enrollment_id": "Previous enrollment",
@@ -73,41 +56,6 @@ class BulkResult:
 def _require_scope(actor: Tenant | None, scope: str) -> None:
     if actor is not None and not actor.has_scope(scope):
         raise ForbiddenError(f"This action needs the '{scope}' scope.")
-
-
-def _normalise_email(value: str | None) -> str:
-    return (value or "").strip().lower()
-
-
-def _clean_list(values, *, lower: bool = False) -> list[str]:
-    """De-duplicated, trimmed, order kept (tags and manufacturer slugs)."""
-    seen: list[str] = []
-    for value in values or []:
-        item = str(value).strip()
-        if lower:
-            item = item.lower()
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-def _normalise(data: dict) -> dict:
-    clean = dict(data)
-    if "email" in clean:
-        clean["email"] = _normalise_email(clean["email"])
-    if "tags" in clean:
-        clean["tags"] = _clean_list(clean["tags"])
-    if "manufacturer_slugs" in clean:
-        clean["manufacturer_slugs"] = _clean_list(clean["manufacturer_slugs"], lower=True)
-    if clean.get("metadata") is None and "metadata" in clean:
-        clean["metadata"] = {}
-    address = clean.pop("address", None) or {}
-    # The address arrives nested (`address: {...}`) or already flat (model serializers).
-    for name in ADDRESS_FIELDS:
-        if name in address or name in clean:
-            value = (address.get(name, clean.get(name)) or "").strip()
-            clean[name] = value.upper() if name == "state" else value
-    return clean
 
 
 def _refuse_status_fields(data: dict) -> None:

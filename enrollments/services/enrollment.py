@@ -8,13 +8,19 @@ from django.db import IntegrityError, transaction
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
 from config.errors import (
-    ConflictError,
     DomainValidationError,
     NotFoundError,
 )
+from enrollments.inputs.spec import (
+    ADDRESS_FIELDS,
+    DETAIL_FIELDS,
+    EDITABLE_FIELDS,
+    PERSON_FIELDS,
+    REQUIRED_PERSON_FIELDS,
+    clean_input,
+    missing_person_fields,
+)
 from enrollments.models import (
-    CLOSED_STATUSES,
-    ENROLLED_STATUSES,
     Customer,
     Enrollment,
     EnrollmentSource,
@@ -22,15 +28,10 @@ from enrollments.models import (
     Lead,
 )
 from enrollments.services._common import (
-    ADDRESS_FIELDS,
-    DETAIL_FIELDS,
-    EDITABLE_FIELDS,
     ID_FIELD_OF_TYPE,
     LABELS,
-    PERSON_FIELDS,
     _consent_evidence_for,
     _lock,
-    _normalise,
     _record,
     _refuse_read_only,
     _refuse_status_fields,
@@ -38,15 +39,22 @@ from enrollments.services._common import (
     enrollment_sync_terms,
 )
 from enrollments.services.lifecycle import enrollment_evaluate
-from enrollments.services.people import _customer_for
+from enrollments.services.people import customer_for_person
+from enrollments.services.rules import (
+    enrolled_program_slugs_many,
+    enrollment_rules_check,
+    refusal_after_conflict,
+)
 from instances.formconfig import LANGUAGES
 
 
 # --- enrollments: create ----------------------------------------------------------------------
-def _missing_person_fields(values: dict, source: str) -> None:
-    missing = [f for f in ("first_name", "last_name", "email") if not values.get(f)]
+def require_person_fields(values: dict, source: str) -> None:
+    """Every enrollment names its person (given, or filled from the customer, lead or previous
+    enrollment): a 400 naming each missing field."""
+    missing = missing_person_fields(values)
     if missing:
-        names = ", ".join(LABELS[f] for f in missing)
+        names = ", ".join(str(LABELS[f]) for f in missing)
         raise DomainValidationError(
             f"{names} required: {source}",
             details={f: [f"This field is required ({source})."] for f in missing},
@@ -93,8 +101,8 @@ def _identify(workspace, clean: dict) -> dict:
     result: dict[str, Any] = {"lead": None, "previous_enrollment": None}
 
     if kind == IdentificationType.CUSTOMER_INFO:
-        _missing_person_fields(given, "identificationType customerInfo sends the person's details")
-        result["customer"] = _customer_for(workspace, given)
+        require_person_fields(given, "identificationType customerInfo sends the person's details")
+        result["customer"] = customer_for_person(workspace, given)
     elif kind == IdentificationType.CUSTOMER_ID:
         customer = Customer.objects.for_workspace(workspace).filter(pk=clean["customer_id"]).first()
         if customer is None:
@@ -112,12 +120,12 @@ def _identify(workspace, clean: dict) -> dict:
             raise _not_found_reference("lead_id", "lead")
         defaults = {k: getattr(lead, k) for k in (*PERSON_FIELDS, *ADDRESS_FIELDS)}
         merged = {**defaults, **{k: v for k, v in given.items() if v not in (None, "")}}
-        _missing_person_fields(merged, "the lead lacks it, so send it with the request")
+        require_person_fields(merged, "the lead lacks it, so send it with the request")
         customer = (
             Customer.objects.for_workspace(workspace).filter(pk=lead.customer_id).first()
             if lead.customer_id
             else None
-        ) or _customer_for(workspace, merged)
+        ) or customer_for_person(workspace, merged)
         if lead.customer_id != customer.pk:
             lead.customer = customer
             lead.save(update_fields=["customer", "updated_at"])
@@ -133,72 +141,19 @@ def _identify(workspace, clean: dict) -> dict:
         }
         result.update(customer=source.customer, lead=source.lead, previous_enrollment=source)
     values = {**defaults, **{k: v for k, v in given.items() if v is not None}}
-    _missing_person_fields(values, f"identificationType {kind}")
+    require_person_fields(values, f"identificationType {kind}")
     result["values"] = values
     return result
 
 
-def _refuse_duplicate(instance, customer: Customer) -> None:
-    existing = (
-        Enrollment.objects.filter(program_instance=instance, customer=customer)
-        .exclude(status__in=CLOSED_STATUSES)
-        .first()
-    )
-    if existing is not None:
-        raise ConflictError(
-            f"{customer.email} already has an open enrollment in this program instance "
-            f"({existing.pk}, {existing.status}).",
-            details={"enrollment_id": existing.pk, "status": existing.status},
-        )
-
-
-def _refuse_serial_taken(instance, customer_id, serial: str, *, exclude_pk=None) -> None:
-    """One device (serial number) is enrolled once per instance: another customer's open
-    enrollment of the same serial (any case) is a 409 naming it."""
-    serial = (serial or "").strip()
-    if not serial:
-        return
-    others = (
-        Enrollment.objects.filter(program_instance=instance, serial_number__iexact=serial)
-        .exclude(customer_id=customer_id)
-        .exclude(status__in=CLOSED_STATUSES)
-    )
-    if exclude_pk:
-        others = others.exclude(pk=exclude_pk)
-    other = others.values_list("pk", flat=True).first()
-    if other is not None:
-        raise ConflictError(
-            f"The device with serial number {serial} is already enrolled in this program "
-            "instance by another customer.",
-            details={"enrollment_id": other, "serial_number": serial},
-        )
-
-
 def enrolled_program_slugs(*, customer: Customer | str, exclude_pk: str | None = None) -> set[str]:
     """Program and instance slugs the customer takes part in or applied to (submitted or
-    approved), for `excludeProgramSlugs`, which may name either (as the eligibility dry run of
-    instances.selectors does)."""
-    queryset = Enrollment.objects.filter(customer=customer, status__in=ENROLLED_STATUSES)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    rows = queryset.values_list("program_instance__program__slug", "program_instance__slug")
-    return {slug for pair in rows.distinct() for slug in pair}
-
-
-def _refuse_excluded_programs(instance, customer: Customer) -> None:
-    criteria = instance.eligibility_criteria
-    excluded = (
-        set(criteria.get("excludeProgramSlugs") or []) if isinstance(criteria, dict) else set()
+    approved), for `excludeProgramSlugs` (the eligibility dry run and the public page)."""
+    customer_id = customer if isinstance(customer, str) else customer.pk
+    slugs = enrolled_program_slugs_many(
+        customer_ids=[customer_id], exclude_pks=[exclude_pk] if exclude_pk else []
     )
-    if not excluded:
-        return
-    clash = sorted(enrolled_program_slugs(customer=customer) & excluded)
-    if clash:
-        raise ConflictError(
-            f"{customer.email} is enrolled in {', '.join(clash)}, which this program instance "
-            "excludes (eligibilityCriteria.excludeProgramSlugs).",
-            details={"exclude_program_slugs": clash},
-        )
+    return slugs.get(customer_id, set())
 
 
 def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) -> Enrollment:
@@ -234,17 +189,11 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             f"language must be one of {', '.join(LANGUAGES)}.",
             details={"language": [f"Must be one of {', '.join(LANGUAGES)}."]},
         )
-    block = instance.enrollment_block_reason()
-    if block:
-        raise ConflictError(block, details={"program_instance_id": instance.pk})
-    clean = _normalise(data)
+    clean = clean_input(data)
     with transaction.atomic():
         identity = _identify(workspace, clean)
         customer = identity["customer"]
-        _refuse_duplicate(instance, customer)
-        _refuse_excluded_programs(instance, customer)
         values = identity["values"]
-        _refuse_serial_taken(instance, customer.pk, values.get("serial_number"))
         fields = {
             k: values[k] for k in (*PERSON_FIELDS, *ADDRESS_FIELDS, *DETAIL_FIELDS) if k in values
         }
@@ -260,13 +209,12 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
             language=language,
             **fields,
         )
-        try:
-            with transaction.atomic():
-                enrollment.save(force_insert=True)
-        except IntegrityError:
-            # A simultaneous request enrolled the same customer first.
-            _refuse_duplicate(instance, customer)
-            raise
+        refusal = enrollment_rules_check(instance=instance, enrollments=[enrollment]).get(
+            enrollment.pk
+        )
+        if refusal is not None:
+            raise refusal
+        _save_or_refuse(enrollment, force_insert=True)
         enrollment_sync_terms(enrollments=[enrollment], replace=False)
         _record(enrollment, "enrollment.created", actor=actor)
         if instance.auto_evaluate:
@@ -275,19 +223,32 @@ def enrollment_create(*, workspace, instance, data: dict, actor: Tenant | None) 
     return enrollment
 
 
+def _save_or_refuse(enrollment: Enrollment, **save_kwargs) -> None:
+    """Save; a unique violation (a simultaneous writer enrolled the same customer or device
+    first) becomes the rules check's own answer, the 409 naming the enrollment that won."""
+    try:
+        with transaction.atomic():
+            enrollment.save(**save_kwargs)
+    except IntegrityError:
+        refusal = refusal_after_conflict(enrollment.program_instance, enrollment)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
 # --- enrollments: update and delete -----------------------------------------------------------
 def enrollment_update(*, enrollment: Enrollment, data: dict, actor: Tenant | None) -> Enrollment:
     """Change an enrollment's data (never its status, instance, customer or identification)."""
     _require_scope(actor, scope_names.ENROLLMENTS_WRITE)
     _refuse_status_fields(data)
-    clean = _normalise(data)
+    clean = clean_input(data)
     unknown = sorted(set(clean) - set(EDITABLE_FIELDS) - set(ADDRESS_FIELDS))
     if unknown:
         raise DomainValidationError(
             f"Cannot change {', '.join(unknown)} of an enrollment.",
             details={n: ["Cannot be changed."] for n in unknown},
         )
-    blank = [f for f in ("first_name", "last_name", "email") if f in clean and not clean[f]]
+    blank = [f for f in REQUIRED_PERSON_FIELDS if f in clean and not clean[f]]
     if blank:
         raise DomainValidationError(
             f"{LABELS[blank[0]]}: this field may not be blank.",
@@ -299,16 +260,15 @@ def enrollment_update(*, enrollment: Enrollment, data: dict, actor: Tenant | Non
         changed = [name for name, value in clean.items() if getattr(locked, name) != value]
         if not changed:
             return locked
-        if "serial_number" in changed:
-            _refuse_serial_taken(
-                locked.program_instance,
-                locked.customer_id,
-                clean["serial_number"],
-                exclude_pk=locked.pk,
-            )
         for name in changed:
             setattr(locked, name, clean[name])
-        locked.save(update_fields=[*changed, "updated_at"])
+        if "serial_number" in changed:
+            refusal = enrollment_rules_check(
+                instance=locked.program_instance, enrollments=[locked]
+            ).get(locked.pk)
+            if refusal is not None:
+                raise refusal
+        _save_or_refuse(locked, update_fields=[*changed, "updated_at"])
         if {"tags", "manufacturer_slugs"} & set(changed):
             enrollment_sync_terms(enrollments=[locked])
         _record(locked, "enrollment.updated", actor=actor)

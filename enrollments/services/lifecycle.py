@@ -16,6 +16,7 @@ from config.errors import (
     DomainValidationError,
     InvalidTransitionError,
 )
+from enrollments.inputs.forms import form_field_label, missing_form_fields
 from enrollments.models import (
     CLOSED_STATUSES,
     Enrollment,
@@ -31,7 +32,6 @@ from enrollments.services._common import (
 )
 from enrollments.transitions import Transition, transition_for, transition_to
 from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate_for_instance
-from instances.formconfig import form_config_missing_fields
 
 
 # --- enrollments: the lifecycle ---------------------------------------------------------------
@@ -58,11 +58,9 @@ def enrollment_require_form_fields(enrollment: Enrollment, fields=None) -> None:
     formConfig marks required must be filled, else a 400 with `details.missingFields` (API
     names) and a message in the form's own labels. `fields`: the instance's
     `form_config_fields`, when the caller (the bulk path) checks many rows of one instance."""
-    missing = form_config_missing_fields(
-        enrollment.program_instance.form_config, enrollment, fields
-    )
+    missing = missing_form_fields(enrollment.program_instance.form_config, enrollment, fields)
     if missing:
-        labels = ", ".join(field.label for field in missing)
+        labels = ", ".join(form_field_label(field) for field in missing)
         raise DomainValidationError(
             f"Before it is submitted, this enrollment needs: {labels}.",
             details={

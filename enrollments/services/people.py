@@ -8,17 +8,12 @@ from config.errors import (
     ConflictError,
     DomainValidationError,
 )
+from enrollments.inputs.spec import ADDRESS_FIELDS, PERSON_FIELDS, clean_input
 from enrollments.models import (
     Customer,
     Lead,
 )
-from enrollments.services._common import (
-    ADDRESS_FIELDS,
-    LABELS,
-    PERSON_FIELDS,
-    _normalise,
-    _require_scope,
-)
+from enrollments.services._common import LABELS, _require_scope
 
 
 # --- customers and leads ----------------------------------------------------------------------
@@ -42,7 +37,7 @@ def _email_conflict(existing: Customer) -> ConflictError:
 def customer_create(*, workspace, data: dict, actor: Tenant | None = None) -> Customer:
     """Create a customer; its email (stored lower-cased) is unique in the workspace (409)."""
     _require_scope(actor, scope_names.CUSTOMERS_WRITE)
-    clean = _normalise(data)
+    clean = clean_input(data)
     missing = [f for f in ("first_name", "last_name", "email") if not clean.get(f)]
     if missing:
         raise DomainValidationError(
@@ -65,7 +60,7 @@ def customer_create(*, workspace, data: dict, actor: Tenant | None = None) -> Cu
 
 def customer_update(*, customer: Customer, data: dict, actor: Tenant | None = None) -> Customer:
     _require_scope(actor, scope_names.CUSTOMERS_WRITE)
-    clean = _normalise(data)
+    clean = clean_input(data)
     blank = [f for f in ("first_name", "last_name", "email") if f in clean and not clean[f]]
     if blank:
         raise DomainValidationError(
@@ -94,7 +89,7 @@ def customer_update(*, customer: Customer, data: dict, actor: Tenant | None = No
 def lead_create(*, workspace, data: dict, actor: Tenant | None = None) -> Lead:
     """Leads need only some way to reach them: an email or a phone number."""
     _require_scope(actor, scope_names.CUSTOMERS_WRITE)
-    clean = _normalise(data)
+    clean = clean_input(data)
     if not clean.get("email") and not clean.get("phone"):
         raise DomainValidationError(
             "A lead needs an email or a phone number.",
@@ -105,7 +100,7 @@ def lead_create(*, workspace, data: dict, actor: Tenant | None = None) -> Lead:
 
 def lead_update(*, lead: Lead, data: dict, actor: Tenant | None = None) -> Lead:
     _require_scope(actor, scope_names.CUSTOMERS_WRITE)
-    clean = _normalise(data)
+    clean = clean_input(data)
     with transaction.atomic():
         locked = Lead.objects.select_for_update().get(pk=lead.pk)
         for name, value in clean.items():
@@ -119,7 +114,7 @@ def lead_update(*, lead: Lead, data: dict, actor: Tenant | None = None) -> Lead:
         return locked
 
 
-def _customer_for(workspace, person: dict) -> Customer:
+def customer_for_person(workspace, person: dict) -> Customer:
     """The workspace's customer with this email, created from `person` if there is none.
     Safe under concurrency: a simultaneous insert of the same email is caught and reused."""
     existing = _email_taken(workspace, person["email"])

@@ -91,8 +91,8 @@ def enrollment_self_enroll(
             return _finish(enrollment, actor)
     except ConflictError as error:
         existing_id = error.details.get("enrollment_id")
-        if not existing_id:
-            raise
+        if not existing_id or "serial_number" in error.details:
+            raise  # not this person's enrollment (e.g. the device is someone else's): say so
         existing = Enrollment.objects.for_workspace(instance.workspace).get(pk=existing_id)
         verdict = _dry_run(instance, data, existing)
         return SelfEnrollment(

@@ -49,7 +49,7 @@ def test_bad_input_is_a_form_error_never_a_500(client, page_instance):
     response = client.post(url(page_instance), good_post(deviceCapacity="lots", lastName="y" * 300))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Last name: Ensure this field has no more than 100 characters." in body
+    assert "Last name: At most 100 characters (this has 300)." in body
 
 
 def test_csrf_is_enforced(page_instance):

@@ -63,7 +63,7 @@ def test_all_errors_at_once_in_words(client, page_instance):
     body = response.content.decode()
     assert response.status_code == 400
     assert "First name: This field is required." in body
-    assert "Email: Enter a valid email address." in body
+    assert "Email: Enter a valid email address, like name@example.com." in body
     assert "Mobile phone: This field is required." in body
     assert "Please accept the terms to enroll." in body
     assert "firstName:" not in body

@@ -328,7 +328,7 @@ def test_archived_instance_is_read_only(api, workspace):
         workspace=workspace, program_instance=archived, status="eligible"
     )
     path = f"/api/v1/enrollments/{enrollment.pk}"
-    assert api.patch(path, {"phone": "1"}, format="json").status_code == 409
+    assert api.patch(path, {"phone": "+1 555 010 0100"}, format="json").status_code == 409
     assert api.post(f"{path}/transitions", {"to": "submitted"}, format="json").status_code == 409
     assert api.delete(path).status_code == 409
     assert api.get(path).status_code == 200

@@ -40,7 +40,7 @@ def test_staff_start_an_import_and_read_its_report(staff, workspace):
     assert imp.created_by == staff.user and imp.total_rows == 3
     import_run(import_id=imp.pk)
     page = staff.get(f"{LIST}{imp.pk}/change/").content.decode()
-    assert "Row 4: Email: Enter a valid email address." in page
+    assert "Row 4: Email: Enter a valid email address, like name@example.com." in page
 
 
 def test_a_broken_file_is_a_form_error(staff, workspace):

@@ -48,7 +48,7 @@ def test_upload_checks_then_imports_with_progress_and_report(operator, workspace
     report = operator.get(f"/imports/{check.pk}/")
     text = report.content.decode()
     assert "Nothing was changed" in text and "Program code" in text  # kept as extra data
-    assert "Email: Enter a valid email address." in text  # words, not field names
+    assert "Email: Enter a valid email address, like name@example.com." in text  # words
     assert not Enrollment.objects.exists()
     # Change a column: the program code is left out this time, then import for real.
     columns = list(check.mapping)

@@ -70,7 +70,7 @@ def test_created_events_show_the_row_as_created_before_its_verdict(workspace):
     candidate the API would have shown, and the status events show the verdict."""
     instance = instance_in(workspace)
     run_import(
-        workspace, instance, HEADER.encode() + b"Ana,Lee,ana@x.com,1 Main,Albany,NY,1,R1,,\n"
+        workspace, instance, HEADER.encode() + b"Ana,Lee,ana@x.com,1 Main,Albany,NY,12207,R1,,\n"
     )
     enrollment = Enrollment.objects.select_related("program_instance").get()
     assert enrollment.status == EnrollmentStatus.ELIGIBLE

@@ -3,6 +3,7 @@
 import pytest
 
 from config.errors import DomainValidationError
+from enrollments.inputs.forms import form_field_label
 from instances.formconfig import (
     FORM_FIELDS,
     form_config_fields,
@@ -67,7 +68,9 @@ def test_fields_in_order_with_always_asked_first():
     phone = fields[3]
     assert phone.required and phone.label == "Mobile phone" and phone.help_text == "For events."
     capacity = fields[4]
-    assert not capacity.required and capacity.label == "Device capacity (kWh)"
+    # No operator label: the field is shown with the input spec's words.
+    assert not capacity.required and capacity.label == ""
+    assert form_field_label(capacity) == "Device capacity (kWh)"
     assert [f.name for f in form_config_fields({})] == ["firstName", "lastName", "email"]
     assert set(FORM_FIELDS) >= {f.name for f in fields}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from enrollments.imports.columns import LABELS
+from enrollments.imports.columns import errors_in_words
 from enrollments.imports.service import import_run, import_start
 from instances.models import ProgramInstance
 
@@ -84,10 +84,7 @@ class Command(BaseCommand):
             + (f" {imp.invited} invited." if imp.notify_eligible and not imp.dry_run else "")
         )
         for row in imp.rows.filter(result="failed").order_by("row_number")[:50]:
-            problems = "; ".join(
-                f"{LABELS.get(e['field'], e['field'] or 'row')}: {e['message']}" for e in row.errors
-            )
-            self.stdout.write(f"  row {row.row_number}: {problems}")
+            self.stdout.write(f"  row {row.row_number}: {errors_in_words(row.errors)}")
         if imp.failed > 50:
             self.stdout.write(f"  … and {imp.failed - 50} more (see the import's report).")
         self.stdout.write(f"Import {imp.pk}")
