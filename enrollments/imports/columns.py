@@ -9,6 +9,7 @@ says which). The person can override any match (`mapping`: header → field, `me
 import re
 
 from enrollments.inputs.field import ADDRESS
+from enrollments.inputs.spec import BY_API_NAME, BY_NAME
 from enrollments.inputs.spec import FIELDS as INPUT_FIELDS
 
 META, IGNORE = "meta", "ignore"
@@ -107,6 +108,34 @@ def body_of(header: list[str], cells: list[str], mapping: dict[str, str]) -> dic
     if metadata:
         body["metadata"] = metadata
     return body
+
+
+def domain_data(body: dict) -> dict:
+    """A row's body (the API's names: `address` and `metadata`/`meta` objects) under the
+    domain's names, as `clean_input` reads it."""
+    data: dict = {}
+    for key, value in body.items():
+        if key == "address" and isinstance(value, dict):
+            data.update(
+                (BY_API_NAME[part].name, text)
+                for part, text in value.items()
+                if part in BY_API_NAME
+            )
+        elif key in ("metadata", "meta"):
+            data["metadata"] = value
+        elif key in BY_API_NAME:
+            data[BY_API_NAME[key].name] = value
+    return data
+
+
+def report_errors(details: dict) -> list[dict]:
+    """Domain error details as the report's [{field, message}], fields under the API's names
+    (the import's columns are the API's fields)."""
+    return [
+        {"field": BY_NAME[name].api_name if name in BY_NAME else name, "message": str(message)}
+        for name, messages in details.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ]
 
 
 def json_row_cells(row: dict) -> dict[str, str]:

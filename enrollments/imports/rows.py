@@ -17,12 +17,10 @@ from django.utils.translation import gettext
 from config.bulk_insert import build_objects, insert_objects, insert_rows
 from config.errors import DomainValidationError
 from config.ids import new_id
-from enrollments.imports.columns import body_of
+from enrollments.imports.columns import body_of, domain_data, report_errors
 from enrollments.imports.models import Import, ImportRow
 from enrollments.inputs.spec import (
     ADDRESS_FIELDS,
-    BY_API_NAME,
-    BY_NAME,
     DETAIL_FIELDS,
     PERSON_FIELDS,
     clean_input,
@@ -65,34 +63,6 @@ class _Row:
         return ("ref", ref) if ref else ("email", self.clean["email"])
 
 
-def domain_data(body: dict) -> dict:
-    """A row's body (the API's names: `address` and `metadata`/`meta` objects) under the
-    domain's names, as `clean_input` reads it."""
-    data: dict = {}
-    for key, value in body.items():
-        if key == "address" and isinstance(value, dict):
-            data.update(
-                (BY_API_NAME[part].name, text)
-                for part, text in value.items()
-                if part in BY_API_NAME
-            )
-        elif key in ("metadata", "meta"):
-            data["metadata"] = value
-        elif key in BY_API_NAME:
-            data[BY_API_NAME[key].name] = value
-    return data
-
-
-def _report_errors(details: dict) -> list[dict]:
-    """Domain error details as the report's [{field, message}], fields under the API's names
-    (the import's columns are the API's fields)."""
-    return [
-        {"field": BY_NAME[name].api_name if name in BY_NAME else name, "message": str(message)}
-        for name, messages in details.items()
-        for message in (messages if isinstance(messages, list) else [messages])
-    ]
-
-
 def validate(number: int, body: dict) -> _Row:
     """One row checked as `enrollment_create` checks its data: the input spec (every refusal
     at once, with the person fields every enrollment needs)."""
@@ -109,7 +79,7 @@ def validate(number: int, body: dict) -> _Row:
     for name in missing_person_fields(given):
         details.setdefault(name, [required])
     if details:
-        row.errors = _report_errors(details)
+        row.errors = report_errors(details)
         return row
     row.clean = clean
     return row
@@ -250,7 +220,13 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
     # The one rules check, for the chunk's new rows and the changed rows whose device changed.
     reserialed = [e for e, changed in dirty.values() if "serial_number" in changed]
     refusals = enrollment_rules_check(instance=instance, enrollments=[*new.values(), *reserialed])
-    refused: dict[str, dict | str] = {pk: _refusal_item(e) for pk, e in refusals.items()}
+    # A duplicate may be this row's own person, enrolled by a concurrent import meanwhile.
+    enrolled = [new[pk] for pk, e in refusals.items() if pk in new and "status" in e.details]
+    refused: dict[str, dict | str] = {
+        pk: _refusal_item(e) for pk, e in refusals.items() if pk not in {x.pk for x in enrolled}
+    }
+    if enrolled:
+        _refuse_lost(instance, enrolled, new, refused)
     for enrollment in reserialed:
         if enrollment.pk in refused:  # left as it is: the row fails, nothing of it is written
             del dirty[enrollment.pk]
@@ -308,8 +284,9 @@ def _write(*, imp, instance, new, dirty, rows, actor) -> None:
 
 
 def _refuse_lost(instance, lost: list[Enrollment], new: dict, refused: dict) -> None:
-    """Rows the INSERT skipped on a unique constraint: the same person's enrollment written
-    meanwhile (the row then reports it, unchanged), or the rules check's answer now."""
+    """Rows the INSERT skipped on a unique constraint, or the rules check refused as
+    duplicates: the same person's enrollment written meanwhile (the row then reports it,
+    unchanged), or the rules check's answer now."""
     holders = {
         e.customer_id: e
         for e in Enrollment.objects.filter(
