@@ -134,11 +134,14 @@ def add_domain_error(form, error: DomainError) -> None:
 
     Services name fields as the domain does (snake_case, the form fields' names): the last
     dotted part that is a field of the form wins (`eligibility_criteria.postal_codes` lands on
-    the criteria form's `postal_codes`). Only validation errors name fields; a conflict's
-    details are facts (ids, allowed moves)."""
+    the criteria form's `postal_codes`). A conflict's details are facts (ids, allowed moves),
+    except a field whose value conflicts."""
     placed = False
     if not isinstance(error, DomainValidationError):
-        form.add_error(None, error.message)
+        # A conflict about one field's value (a device's serial number already enrolled) is
+        # shown beside that field, as the public page and the import report show it.
+        about = [name for key in error.details or {} if (name := _field_for_fact(form, key))]
+        form.add_error(about[0] if about else None, plain(error.message))
         return
     for key, messages in (error.details or {}).items():
         name = _field_for(form, str(key))
@@ -149,6 +152,15 @@ def add_domain_error(form, error: DomainError) -> None:
         placed = True
     if not placed:
         form.add_error(None, plain(error.message))
+
+
+# A conflict's details are facts (ids, states, allowed moves); these name the field whose
+# value conflicts with another record's.
+_CONFLICTING_VALUES = frozenset({"serial_number"})
+
+
+def _field_for_fact(form, key: str) -> str | None:
+    return _field_for(form, key) if key in _CONFLICTING_VALUES else None
 
 
 def _field_for(form, key: str) -> str | None:

@@ -349,11 +349,14 @@ class EnrollmentCreateView(WorkspaceViewMixin, TemplateView):
                 )
             except DomainError as error:
                 add_domain_error(form, error)
+                status = error.status  # 409 when another enrollment holds the person or device
             else:
                 messages.success(request, "Enrollment created as a candidate.")
                 return redirect("dashboard:enrollment-detail", pk=enrollment.pk)
+        else:
+            status = 400
         return self.render_to_response(
-            self.get_context_data(instance=instance, form=form), status=400
+            self.get_context_data(instance=instance, form=form), status=status
         )
 
 

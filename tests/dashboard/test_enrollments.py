@@ -297,7 +297,7 @@ def test_create_enrollment_from_instance(dash, workspace, instance):
     enrollment = instance.enrollments.get()
     assert enrollment.status == "candidate" and enrollment.state == "NY"
     again = client.post(f"/instances/{instance.pk}/enrollments/new/", data)
-    assert again.status_code == 400  # one open enrollment per customer and instance
+    assert again.status_code == 409  # one open enrollment per customer and instance
     assert 'role="alert"' in again.content.decode() or "errorlist" in again.content.decode()
 
 
