@@ -33,6 +33,7 @@ from enrollments.models import CLOSED_STATUSES, Enrollment, EnrollmentStatus
 from enrollments.services._common import BulkResult, _require_scope
 from enrollments.services.bulk_policy import _Policy
 from enrollments.services.bulk_writes import _apply, _Move, _move, _plan
+from enrollments.services.rules import serial_key, serial_refusal
 from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
 
@@ -182,12 +183,14 @@ class _ChunkRules:
     its customer a second open enrollment in the instance (`_refuse_second_open`). So before
     the first such check of a chunk, `settle` waits until the chunks before it are written
     (their reopenings are then visible), and two rows of the same chunk reopening the same
-    customer's enrollments in one instance: the first is moved, the second refused, as one
-    at a time would have done (both would break the one-open-enrollment index)."""
+    customer's enrollments (or one device's) in one instance: the first is moved, the second
+    refused, as one at a time would have done (both would break a one-open-enrollment
+    index)."""
 
     def __init__(self, settle=None):
         self._settle = settle
         self._reopened: set[tuple[str, str]] = set()
+        self._reopened_devices: dict[tuple[str, str], str] = {}  # (instance, serial) -> pk
         self._form_fields: dict[str, list] = {}  # program instance id -> its form's fields
 
     def refusal(self, row, to: str) -> str | None:
@@ -209,10 +212,15 @@ class _ChunkRules:
                     self._settle()
                     self._settle = None
                 key = (row.program_instance_id, row.customer_id)
+                device = (row.program_instance_id, serial_key(row.serial_number))
                 if key in self._reopened:
                     raise ConflictError(SECOND_OPEN)
+                if device in self._reopened_devices:
+                    raise serial_refusal(row.serial_number, self._reopened_devices[device])
                 _refuse_second_open(row)
                 self._reopened.add(key)
+                if device[1]:
+                    self._reopened_devices[device] = row.pk
         except DomainError as exc:
             return exc.message
         return None

@@ -30,6 +30,7 @@ from enrollments.services._common import (
     _refuse_read_only,
     _require_scope,
 )
+from enrollments.services.rules import enrollment_rules_check
 from enrollments.transitions import Transition, transition_for, transition_to
 from instances.eligibility import EligibilityResult, EligibilitySubject, evaluate_for_instance
 
@@ -149,7 +150,8 @@ SECOND_OPEN = (
 
 def _refuse_second_open(locked: Enrollment) -> None:
     """Reopening a rejected enrollment would give its customer two open enrollments in the
-    instance if they applied again since; the newer one wins."""
+    instance if they applied again since, or its device two if another customer enrolled it
+    since (the rules check's serial number rule); the newer one wins."""
     other = (
         Enrollment.objects.filter(
             program_instance_id=locked.program_instance_id, customer_id=locked.customer_id
@@ -161,6 +163,9 @@ def _refuse_second_open(locked: Enrollment) -> None:
     )
     if other is not None:
         raise ConflictError(SECOND_OPEN, details={"enrollment_id": other})
+    device = enrollment_rules_check(instance=locked.program_instance_id, enrollments=[locked])
+    if locked.pk in device:
+        raise device[locked.pk]
 
 
 def _check_transition_request(

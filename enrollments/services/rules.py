@@ -80,7 +80,8 @@ def _open_rows(instance):
 
 def enrollment_rules_check(*, instance, enrollments: list[Enrollment]) -> dict[str, DomainError]:
     """enrollment pk -> why it may not be written, for the rows of `instance` that break a
-    rule (the first rule each breaks). Rows not yet saved are new enrollments: the instance
+    rule (the first rule each breaks). `instance` may be its pk when every row is saved
+    (only the serial numbers are checked then). Rows not yet saved are new enrollments: the instance
     must be open, their customer must have no open enrollment here and none in an excluded
     program. Every row's serial number must not be another open enrollment's here. (The
     fields an instance's form requires are the lifecycle's guard of `submitted`, where the
@@ -118,8 +119,10 @@ def _check_duplicates(instance, new: list[Enrollment], refusals: dict) -> None:
 
 
 def _check_excluded_programs(instance, new: list[Enrollment], refusals: dict) -> None:
+    if not new:
+        return
     excluded = _excluded_slugs(instance)
-    if not excluded or not new:
+    if not excluded:
         return
     enrolled = enrolled_program_slugs_many(customer_ids={e.customer_id for e in new})
     for enrollment in new:
