@@ -2,8 +2,8 @@
 
     validated_chunks(imp) -> Iterator[list[_Row]]
 
-Validation is the API's create serializer on every row (enrollments.imports.rows.validate):
-pure Python, no SQL, about a quarter of an import's time. A large file
+Validation is the enrollment's input spec on every row (enrollments.imports.rows.validate):
+pure Python, no SQL, a large share of an import's time. A large file
 (`IMPORT_PARALLEL_MIN_ROWS` rows or more) is therefore read and validated by a child process
 while this process writes the chunk before: the child works on the other core instead of
 waiting for the database's answers, at no cost in correctness, since the rows it returns are
