@@ -234,7 +234,8 @@ def test_making_a_private_program_public_drops_its_owner(admin_api, workspace):
 def test_list_query_count_is_pinned(api, django_assert_max_num_queries):
     for _ in range(25):
         ProgramFactory()
-    api.get("/api/v1/programs")
+    assert api.get("/api/v1/programs").status_code == 200
     with django_assert_max_num_queries(4):
         response = api.get("/api/v1/programs", {"perPage": 100, "state": "ca", "active": "true"})
+    assert response.status_code == 200
     assert response.json()["totalItems"] == 25
