@@ -9,14 +9,13 @@ from standardwebhooks.webhooks import Webhook
 from events.http import PRIVATE_BODY
 from events.models import Event, WebhookDelivery, WebhookEndpoint
 from events.services import webhook_create
-from tests.api_base import APIViewTests
+from tests.api_base import APIViewTests, ListTests, RetrieveTests
 from tests.events.conftest import record_event
 
 
-class TestEventAPI(APIViewTests):
+class TestEventAPI(ListTests, RetrieveTests):
     path = "/api/v1/events"
     read_scope = "events:read"
-    actions = {"list", "retrieve"}
 
     def make(self, workspace):
         return record_event(workspace)

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Organization
 from accounts.services import organization_create
 from programs.models import Program, ProgramState
-from tests.api_base import APIViewTests
+from tests.api_base import CreateTests, ListTests, RetrieveTests, UpdateTests
 from tests.factories import ProgramFactory, ProgramInstanceFactory
 
 
@@ -16,11 +16,10 @@ def admin_api(api_client_for, workspace):
     return api_client_for(workspace, platform_admin=True)
 
 
-class TestProgramAPI(APIViewTests):
+class TestProgramAPI(ListTests, RetrieveTests, CreateTests, UpdateTests):
     path = "/api/v1/programs"
     read_scope = "programs:read"
     write_scope = "programs:admin"
-    actions = {"list", "retrieve", "create", "update"}
     update_data = {"description": "Now with evening events.", "states": ["CA", "NV"]}
     list_query_budget = 6
 
