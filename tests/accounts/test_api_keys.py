@@ -8,15 +8,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiKey, Workspace
 from accounts.services import api_key_create
-from tests.api_base import APIViewTests
+from tests.api_base import CreateTests, DeleteTests, ListTests, RetrieveTests
 from tests.factories import make_api_key
 
 
-class TestApiKeyAPI(APIViewTests):
+class TestApiKeyAPI(ListTests, RetrieveTests, CreateTests, DeleteTests):
     path = "/api/v1/apiKeys"
     read_scope = "apiKeys:manage"
     write_scope = "apiKeys:manage"
-    actions = {"list", "retrieve", "create", "delete"}
 
     def make(self, workspace):
         return make_api_key(workspace, scopes=["events:read"])[0]

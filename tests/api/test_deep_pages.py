@@ -56,7 +56,7 @@ def test_deep_page_costs_one_more_statement(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as first:
-        api.get("/api/v1/enrollments?perPage=2&page=1")
+        assert api.get("/api/v1/enrollments?perPage=2&page=1").status_code == 200
     monkeypatch.setattr(pagination, "DEEP_OFFSET", 2)
     with django_assert_max_num_queries(len(first) + 1):
         ids, _ = _ids(api, "perPage=2&page=3")

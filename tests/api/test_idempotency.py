@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -17,6 +16,7 @@ from accounts.models import IdempotencyRecord
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, Lead
 from events.models import Event
+from tests.concurrency import Concurrently
 from tests.factories import ProgramInstanceFactory, make_api_key
 
 LEAD = {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}
@@ -198,18 +198,13 @@ def test_a_retry_while_the_first_runs_is_409_and_never_a_second_execution(monkey
         return real(**kwargs)
 
     monkeypatch.setattr(enrollment_services, "lead_create", slow)
-    results = {}
 
     def first():
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-        try:
-            results["first"] = post(client, "/api/v1/leads", LEAD, "in-flight")
-        finally:
-            connection.close()
+        return post(client, "/api/v1/leads", LEAD, "in-flight")
 
-    thread = threading.Thread(target=first)
-    thread.start()
+    running = Concurrently(first, [()], timeout=60).start()
     try:
         assert started.wait(30)
         client = APIClient()
@@ -219,11 +214,11 @@ def test_a_retry_while_the_first_runs_is_409_and_never_a_second_execution(monkey
         assert retry.json()["code"] == "IDEMPOTENCY_KEY_IN_USE"
     finally:
         release.set()
-        thread.join(30)
-    assert results["first"].status_code == 201
+        (first_response,) = running.join()
+    assert first_response.status_code == 201
     replay = post(client, "/api/v1/leads", LEAD, "in-flight")
     assert replay["Idempotent-Replayed"] == "true"
-    assert replay.json()["id"] == results["first"].json()["id"]
+    assert replay.json()["id"] == first_response.json()["id"]
     assert len(calls) == 1
     assert Lead.objects.count() == 1
 

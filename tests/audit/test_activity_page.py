@@ -58,6 +58,7 @@ def test_pages_and_constant_queries(dash, workspace, make_entry):
         _entry(make_entry, workspace)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/activity/")
+    assert response.status_code == 200
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
     assert "Page 1 of 2" in response.content.decode()
     assert client.get("/activity/", {"page": 2}).status_code == 200

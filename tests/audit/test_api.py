@@ -6,15 +6,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tests.api_base import APIViewTests
+from tests.api_base import ListTests, RetrieveTests
 
 pytestmark = pytest.mark.django_db
 
 
-class TestAuditLogAPI(APIViewTests):
+class TestAuditLogAPI(ListTests, RetrieveTests):
     path = "/api/v1/auditLog"
     read_scope = "audit:read"
-    actions = {"list", "retrieve"}
 
     @pytest.fixture(autouse=True)
     def _maker(self, make_entry):

@@ -10,30 +10,26 @@ from playwright.sync_api import expect
 from enrollments.imports.models import Import
 from enrollments.imports.service import import_run
 from enrollments.models import Enrollment
+from tests.concurrency import Concurrently
 from tests.imports.helpers import csv_rows, instance_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class Worker(threading.Thread):
+class Worker:
     """Runs queued imports like `manage.py db_worker` would, slowly enough (a pause per chunk)
-    for the page to show the progress in between."""
+    for the page to show the progress in between; in the harness's thread, so an error in it
+    fails the test."""
 
     def __init__(self):
-        super().__init__(daemon=True)
         self.stop = threading.Event()
         self.seen: list[tuple[int, int]] = []
 
     def run(self):
-        from django.db import connection
-
-        try:
-            while not self.stop.is_set():
-                for pk in Import.objects.filter(status="queued").values_list("pk", flat=True):
-                    import_run(import_id=pk, progress=self._slowly)
-                time.sleep(0.2)
-        finally:
-            connection.close()
+        while not self.stop.is_set():
+            for pk in Import.objects.filter(status="queued").values_list("pk", flat=True):
+                import_run(import_id=pk, progress=self._slowly)
+            time.sleep(0.2)
 
     def _slowly(self, done, total):
         self.seen.append((done, total))
@@ -48,7 +44,7 @@ def test_import_candidates_with_progress(
     path = tmp_path / "customers.csv"
     path.write_bytes(csv_rows(30))
     worker = Worker()
-    worker.start()
+    running = Concurrently(worker.run, [()], timeout=120).start()
     try:
         signed_in(role="operator")
         page.goto(f"{live_server.url}/instances/{instance.pk}/")
@@ -72,7 +68,7 @@ def test_import_candidates_with_progress(
         assert download.value.suggested_filename.endswith("-report.csv")
     finally:
         worker.stop.set()
-        worker.join(timeout=30)
+        running.join()
     assert Enrollment.objects.filter(program_instance=instance, status="eligible").count() == 30
     real = [s for s in worker.seen if s[1] == 30]
     assert len(real) >= 12  # two runs (check and import) of six chunks each

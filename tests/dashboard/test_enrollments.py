@@ -59,10 +59,10 @@ def test_list_constant_queries(dash, workspace, instance, django_assert_max_num_
     client = dash(role="admin")
     make(workspace, instance, 2)
     with django_assert_max_num_queries(30) as few:
-        client.get("/enrollments/?perPage=100")
+        assert client.get("/enrollments/?perPage=100").status_code == 200
     make(workspace, instance, 25, status="submitted")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/enrollments/?perPage=100")
+        assert client.get("/enrollments/?perPage=100").status_code == 200
 
 
 def test_viewer_gets_no_bulk_controls(dash, workspace, instance):
@@ -254,7 +254,9 @@ def test_csv_export_constant_queries(dash, workspace, instance, django_assert_ma
     client = dash(role="viewer")
 
     def export():
-        return b"".join(client.get("/enrollments/export.csv").streaming_content)
+        response = client.get("/enrollments/export.csv")
+        assert response.status_code == 200
+        return b"".join(response.streaming_content)
 
     make(workspace, instance, 2)
     with django_assert_max_num_queries(15) as few:

@@ -103,12 +103,12 @@ def test_delivery_log_constant_queries(dash, workspace, endpoint, django_assert_
         workspace=workspace, endpoint=endpoint, event_type="webhook.test"
     )
     with django_assert_max_num_queries(20) as few:
-        client.get(url)
-        client.get("/settings/webhooks/")
+        assert client.get(url).status_code == 200
+        assert client.get("/settings/webhooks/").status_code == 200
     for _ in range(10):
         WebhookDelivery.objects.create(
             workspace=workspace, endpoint=endpoint, event_type="webhook.test"
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get(url)
-        client.get("/settings/webhooks/")
+        assert client.get(url).status_code == 200
+        assert client.get("/settings/webhooks/").status_code == 200

@@ -128,11 +128,11 @@ def test_public_pages_run_a_constant_number_of_queries(
     client, page_instance, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(3):
-        client.get(url(page_instance))
+        assert client.get(url(page_instance)).status_code == 200
     client.post(url(page_instance), good_post())
     from enrollments.models import Enrollment
     from enrollments.tokens import status_token_make
 
     token = status_token_make(enrollment_id=Enrollment.objects.get().pk).token
     with django_assert_max_num_queries(3):
-        client.get(f"/enroll/status/{token}/")
+        assert client.get(f"/enroll/status/{token}/").status_code == 200

@@ -2,15 +2,14 @@
 
 import pytest
 
-from tests.api_base import APIViewTests
+from tests.api_base import CreateTests, ListTests, RetrieveTests, UpdateTests
 from tests.enrollments.factories import CustomerFactory, LeadFactory
 
 
-class TestCustomerAPI(APIViewTests):
+class TestCustomerAPI(ListTests, RetrieveTests, CreateTests, UpdateTests):
     path = "/api/v1/customers"
     read_scope = "customers:read"
     write_scope = "customers:write"
-    actions = {"list", "retrieve", "create", "update"}
     update_data = {"phone": "+15550000000", "address": {"city": "Albany", "state": "NY"}}
     list_query_budget = 6
 
@@ -120,11 +119,10 @@ def test_customers_cannot_be_deleted(api, workspace):
     assert api.delete(f"/api/v1/customers/{customer.pk}").status_code == 405
 
 
-class TestLeadAPI(APIViewTests):
+class TestLeadAPI(ListTests, RetrieveTests, CreateTests, UpdateTests):
     path = "/api/v1/leads"
     read_scope = "customers:read"
     write_scope = "customers:write"
-    actions = {"list", "retrieve", "create", "update"}
     update_data = {"firstName": "Renamed"}
     list_query_budget = 6
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from enrollments.models import Enrollment, EnrollmentStatusChange
 from events.models import Event
-from tests.api_base import APIViewTests
+from tests.api_base import APIViewTests, CreateTests, ListTests
 from tests.enrollments.api_helpers import SPEC_EXAMPLE, enroll
 from tests.enrollments.factories import (
     CustomerFactory,
@@ -69,12 +69,11 @@ class TestEnrollmentAPI(APIViewTests):
         assert not Enrollment.objects.filter(pk=obj.pk).exists()
 
 
-class TestInstanceEnrollmentAPI(APIViewTests):
+class TestInstanceEnrollmentAPI(ListTests, CreateTests):
     """`/programInstances/{instanceId}/enrollments` (list and create) through the same base."""
 
     read_scope = "enrollments:read"
     write_scope = "enrollments:write"
-    actions = {"list", "create"}
     list_query_budget = 7
 
     @pytest.fixture(autouse=True)

@@ -1,14 +1,13 @@
 """Two bulk runs over the same rows at once apply each transition exactly once: the guarded
 UPDATE of the second run finds the status already changed (real threads, real PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from enrollments.models import Enrollment, EnrollmentStatusChange
 from enrollments.services import bulk, enrollment_bulk_evaluate, enrollment_bulk_transition
 from events.models import Event
+from tests.concurrency import run_concurrently
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 
 pytestmark = [
@@ -21,25 +20,7 @@ pytestmark = [
 def _together(*calls):
     """Run the calls at once, each in its thread; every one must finish without an error (a
     deadlock between two runs is an error their users would see)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
+    return run_concurrently(lambda call: call(), [(call,) for call in calls])
 
 
 def _rows(workspace, n, status):

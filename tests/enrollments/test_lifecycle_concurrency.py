@@ -3,13 +3,11 @@ file SQLite) apply one move once and create one duplicate enrollment once. Split
 test_lifecycle.py.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from enrollments.models import Enrollment, EnrollmentStatusChange
 from events.models import Event
+from tests.concurrency import run_concurrently
 from tests.enrollments.factories import (
     ProgramInstanceFactory,
 )
@@ -21,22 +19,11 @@ from tests.enrollments.lifecycle_helpers import _enrollment_in, _move
 def test_parallel_approvals_apply_once(api_client_for, workspace):
     enrollment = _enrollment_in(workspace, "submitted")
     clients = [api_client_for(workspace) for _ in range(6)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
 
     def approve(client):
-        try:
-            barrier.wait()
-            response = _move(client, enrollment, "approved", reason="parallel")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        return _move(client, enrollment, "approved", reason="parallel").status_code
 
-    threads = [threading.Thread(target=approve, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently(approve, [(c,) for c in clients])
     assert sorted(statuses) == [200] + [409] * (len(clients) - 1)
     assert EnrollmentStatusChange.objects.filter(enrollment=enrollment).count() == 1
     assert Event.objects.filter(type="enrollment.status_changed").count() == 1
@@ -46,23 +33,12 @@ def test_parallel_approvals_apply_once(api_client_for, workspace):
 def test_parallel_different_moves_from_one_state_apply_once(api_client_for, workspace):
     enrollment = _enrollment_in(workspace, "submitted")
     clients = [api_client_for(workspace) for _ in range(4)]
-    barrier = threading.Barrier(len(clients))
-    outcomes = []
 
     def move(client, to):
-        try:
-            barrier.wait()
-            outcomes.append((to, _move(client, enrollment, to, reason="Decided").status_code))
-        finally:
-            connection.close()
+        return to, _move(client, enrollment, to, reason="Decided").status_code
 
     targets = ["approved", "rejected", "approved", "rejected"]
-    pairs = zip(clients, targets, strict=True)
-    threads = [threading.Thread(target=move, args=pair) for pair in pairs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_concurrently(move, list(zip(clients, targets, strict=True)))
     winners = [to for to, code in outcomes if code == 200]
     assert len(winners) == 1 and sorted(c for _, c in outcomes).count(409) == 3
     enrollment.refresh_from_db()
@@ -74,8 +50,6 @@ def test_parallel_different_moves_from_one_state_apply_once(api_client_for, work
 def test_parallel_duplicate_enrollments_create_one(api_client_for, workspace):
     instance = ProgramInstanceFactory(workspace=workspace)
     clients = [api_client_for(workspace) for _ in range(5)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
     body = {
         "identificationType": "customerInfo",
         "firstName": "Par",
@@ -84,20 +58,9 @@ def test_parallel_duplicate_enrollments_create_one(api_client_for, workspace):
     }
 
     def create(client):
-        try:
-            barrier.wait()
-            statuses.append(
-                client.post(
-                    f"/api/v1/programInstances/{instance.pk}/enrollments", body, format="json"
-                ).status_code
-            )
-        finally:
-            connection.close()
+        path = f"/api/v1/programInstances/{instance.pk}/enrollments"
+        return client.post(path, body, format="json").status_code
 
-    threads = [threading.Thread(target=create, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_concurrently(create, [(c,) for c in clients])
     assert sorted(statuses) == [201] + [409] * 4
     assert Enrollment.objects.filter(program_instance=instance).count() == 1

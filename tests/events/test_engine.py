@@ -14,6 +14,7 @@ from events.breaker import CircuitBreakers
 from events.engine import DeliveryEngine
 from events.models import WebhookDelivery
 from events.wakeup import Listener
+from tests.concurrency import run_concurrently
 from tests.events.conftest import record_event
 
 
@@ -133,24 +134,14 @@ def test_concurrent_claims_never_take_the_same_delivery(httpserver, make_endpoin
     make_endpoint(httpserver.url_for("/hook"))
     for _ in range(60):
         record_event(workspace)
-    claimed, errors = [], []
 
     def claimer():
-        try:
-            while batch := delivery_module.claim_batch(limit=7):
-                claimed.append([d.pk for d in batch])
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        batches = []
+        while batch := delivery_module.claim_batch(limit=7):
+            batches.append([d.pk for d in batch])
+        return batches
 
-    threads = [threading.Thread(target=claimer) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-
-    assert errors == []
+    claimed = [batch for batches in run_concurrently(claimer, [()] * 3) for batch in batches]
     ids = [pk for batch in claimed for pk in batch]
     assert len(ids) == len(set(ids)) == 60
     assert all(len(batch) <= 7 for batch in claimed)

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from enrollments.imports.models import Import
 from enrollments.imports.service import import_run, import_start
 from enrollments.models import Enrollment
-from tests.api_base import APIViewTests
+from tests.api_base import ListTests, RetrieveTests
 from tests.imports.helpers import HEADER, csv_rows, instance_in
 
 FIELDS = {
@@ -27,11 +27,9 @@ def _queued(workspace, content=None):
     )
 
 
-class TestImportAPI(APIViewTests):
+class TestImportAPI(ListTests, RetrieveTests):
     path = "/api/v1/imports"
     read_scope = "enrollments:read"
-    write_scope = "enrollments:write"
-    actions = {"list", "retrieve"}
 
     def make(self, workspace):
         return _queued(workspace)

@@ -1,14 +1,13 @@
 """Two imports of the same rows at once: no duplicate enrollment or customer, and each
 transition applied once (real threads, real PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from enrollments.imports.service import import_run, import_start
 from enrollments.models import Customer, Enrollment, EnrollmentStatusChange
 from events.models import Event
+from tests.concurrency import run_concurrently
 from tests.imports.helpers import csv_rows, instance_in
 
 pytestmark = [
@@ -31,24 +30,7 @@ def test_two_imports_of_the_same_rows_at_once(workspace, settings):
         )
         for i in range(2)
     ]
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run(imp):
-        try:
-            barrier.wait()
-            import_run(import_id=imp.pk)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(imp,)) for imp in imports]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    run_concurrently(lambda imp: import_run(import_id=imp.pk), [(imp,) for imp in imports])
     assert Enrollment.objects.filter(program_instance=instance).count() == 30
     assert Customer.objects.filter(workspace=workspace).count() == 30
     assert Enrollment.objects.filter(status="eligible").count() == 30

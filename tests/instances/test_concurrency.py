@@ -5,34 +5,17 @@ Real threads, each with its own database connection, on PostgreSQL (row locks) a
 (the test database is a file, see config/settings.py, so each thread's IMMEDIATE transaction
 waits for the previous writer: the same one-after-the-other outcome)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from events.models import Event
+from tests.concurrency import run_concurrently
 from tests.factories import ProgramInstanceFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _parallel(clients, call):
-    barrier = threading.Barrier(len(clients))
-    results = []
-
-    def run(index, client):
-        try:
-            barrier.wait()
-            results.append(call(index, client))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return run_concurrently(call, list(enumerate(clients)))
 
 
 def test_parallel_rule_changes_each_bump_the_version(api_client_for, workspace):

@@ -113,9 +113,10 @@ def test_list_query_count_is_pinned(api, workspace, django_assert_max_num_querie
     programs = [ProgramFactory() for _ in range(3)]
     for index in range(30):
         ProgramInstanceFactory(workspace=workspace, program=programs[index % 3])
-    api.get("/api/v1/programInstances")
+    assert api.get("/api/v1/programInstances").status_code == 200
     with django_assert_max_num_queries(4):
         response = api.get(
             "/api/v1/programInstances", {"perPage": 100, "status": "active", "search": "Inst"}
         )
+    assert response.status_code == 200
     assert response.json()["totalItems"] == 30

@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 from standardwebhooks.webhooks import Webhook
 
+from tests.concurrency import Concurrently, run_concurrently
 from tests.scaleout.cluster import (
     ROOT,
     Cluster,
@@ -94,21 +95,13 @@ def run_load(client, instance_id, deadline):
                 created.append(body["id"])
 
     def storm(enrollment_id):
-        barrier, results = threading.Barrier(4), []
-
         def one():
-            barrier.wait()
             status, _ = client.request(
                 "POST", f"/api/v1/enrollments/{enrollment_id}/transitions", {"to": "eligible"}
             )
-            results.append(status)
+            return status
 
-        threads = [threading.Thread(target=one) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        storms[enrollment_id] = results
+        storms[enrollment_id] = run_concurrently(one, [()] * 4)
 
     def loop(seed):
         rng = random.Random(seed)
@@ -127,10 +120,10 @@ def run_load(client, instance_id, deadline):
                 if target:
                     storm(target)
 
-    threads = [threading.Thread(target=loop, args=(i,)) for i in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    return threads, created, storms
+    # Every client thread must finish: one that died would leave its storms and creates
+    # unchecked, so the harness fails the test instead (the load ends by `deadline`).
+    load = Concurrently(loop, [(i,) for i in range(CLIENTS)], timeout=deadline - time.time() + 60)
+    return load.start(), created, storms
 
 
 def test_two_web_groups_three_workers_faults_and_nothing_lost(database, tmp_path):
@@ -187,7 +180,7 @@ def test_two_web_groups_three_workers_faults_and_nothing_lost(database, tmp_path
         client = RoundRobinClient(ports, seed["key"])
 
         started = time.time()
-        threads, created, storms = run_load(client, seed["instance"], started + LOAD_SECONDS)
+        load, created, storms = run_load(client, seed["instance"], started + LOAD_SECONDS)
         time.sleep(max(0, started + KILL_AT - time.time()))
         cluster.kill("worker-1")
         leased_at_kill = {
@@ -198,8 +191,7 @@ def test_two_web_groups_three_workers_faults_and_nothing_lost(database, tmp_path
         }
         time.sleep(max(0, started + RESTART_AT - time.time()))
         cluster.worker("worker-1b")
-        for thread in threads:
-            thread.join()
+        load.join()
         load_seconds = time.time() - started
 
         drain_deadline = time.time() + 90
