@@ -311,7 +311,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("IMPORT_CHUNK_SIZE", "1000")
     if not args.measure:
         _fresh_database(args.db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
     django.setup()

@@ -62,7 +62,7 @@ def env(tmp_path):
         "TASK_BACKEND": "database",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("GRIDPROGRAMS_TESTING", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own: base, not test
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         env=env,
