@@ -214,7 +214,8 @@ def plans() -> dict:
     """EXPLAIN of the statements the import and the set-based path run, on the loaded data."""
     from django.db import connection
 
-    from enrollments.models import CLOSED_STATUSES, Enrollment
+    from enrollments.models import Enrollment
+    from enrollments.statuses import CLOSED_STATUSES
 
     sample = list(Enrollment.objects.order_by("?").values_list("pk", "workspace_id")[:500])
     ids = [pk for pk, _ in sample]

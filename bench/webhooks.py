@@ -198,7 +198,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from accounts.services import workspace_get_or_create
-    from events.services import webhook_create
+    from events.webhooks import webhook_create
 
     out = ROOT / "var" / f"bench-webhooks-{os.getpid()}.jsonl"
     out.unlink(missing_ok=True)

@@ -50,7 +50,7 @@ CLIENTS = 8
 SEED = """
 import json
 from accounts.services import api_key_create
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.factories import OrganizationFactory, ProgramInstanceFactory
 ws = OrganizationFactory(slug="scale", name="Scale utility").workspaces.get(slug="production")
 instance = ProgramInstanceFactory(workspace=ws, name="Scale rewards")
