@@ -214,7 +214,8 @@ def plans() -> dict:
     """EXPLAIN of the statements the import and the set-based path run, on the loaded data."""
     from django.db import connection
 
-    from enrollments.models import CLOSED_STATUSES, Enrollment
+    from enrollments.models import Enrollment
+    from enrollments.statuses import CLOSED_STATUSES
 
     sample = list(Enrollment.objects.order_by("?").values_list("pk", "workspace_id")[:500])
     ids = [pk for pk, _ in sample]
@@ -311,7 +312,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("IMPORT_CHUNK_SIZE", "1000")
     if not args.measure:
         _fresh_database(args.db)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
     django.setup()

@@ -153,7 +153,7 @@ def main(argv=None) -> int:
     if not args.reuse:
         _fresh_database(args.db)
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
     django.setup()

@@ -141,7 +141,7 @@ def main(argv=None) -> int:
     if not args.reuse:
         _fresh_database(args.db)
     env = {**os.environ, **_environment(args.db), "LOG_LEVEL": "WARNING"}
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
     django.setup()

@@ -193,12 +193,12 @@ def main(argv=None) -> int:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=1
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
 
     django.setup()
     from accounts.services import workspace_get_or_create
-    from events.services import webhook_create
+    from events.webhooks import webhook_create
 
     out = ROOT / "var" / f"bench-webhooks-{os.getpid()}.jsonl"
     out.unlink(missing_ok=True)

@@ -1,5 +1,5 @@
-"""Reading environment variables for the settings (config/settings.py and the modules it
-imports), kept apart so those modules share one reading of "1/true/yes/on" and of lists."""
+"""Reading environment variables for the settings (the config/settings/ modules), kept apart so
+those modules share one reading of "1/true/yes/on" and of lists."""
 
 import os
 

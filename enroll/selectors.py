@@ -2,8 +2,9 @@
 platform-unique instance slug in the URL, or by a link signed with SECRET_KEY (its enrollment
 id), and each read is then scoped to that object's own workspace."""
 
-from enrollments.models import CLOSED_STATUSES, Enrollment
+from enrollments.models import Enrollment
 from enrollments.selectors import enrollment_history
+from enrollments.statuses import CLOSED_STATUSES
 from enrollments.tokens import invite_token_read, status_token_read
 from instances.models import ProgramInstance
 

@@ -24,20 +24,15 @@ from enrollments.querysets import (
     EnrollmentQuerySet,
     EnrollmentStatusChangeQuerySet,
 )
-from enrollments.statuses import CLOSED_STATUSES, ENROLLED_STATUSES, EnrollmentStatus
-from enrollments.transitions import (
-    REVIEW_TARGETS,
-    TRANSITION_METHODS,
-    TRANSITIONS,
-    fsm_arguments,
-)
+from enrollments.statuses import CLOSED_STATUSES, EnrollmentStatus
+from enrollments.transitions import TRANSITION_METHODS, fsm_arguments
 
-# Re-exported: the statuses and the table's derived constants used to live here.
+# Customer and Lead (enrollments.people) are listed so Django registers them under this app;
+# EnrollmentStatus is this module's too (its status field). CLOSED_STATUSES lives in
+# enrollments.statuses and stays here only while the bulk, lifecycle and import modules read it
+# from here; import it from enrollments.statuses.
 __all__ = [
     "CLOSED_STATUSES",
-    "ENROLLED_STATUSES",
-    "REVIEW_TARGETS",
-    "TRANSITIONS",
     "Customer",
     "Enrollment",
     "EnrollmentStatus",

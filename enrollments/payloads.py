@@ -1,6 +1,6 @@
 """The public shape of an enrollment: ONE definition, owned by the domain.
 
-The API renders enrollments with `EnrollmentSerializer` (re-exported by enrollments.api), and
+The API renders enrollments with `EnrollmentSerializer` (imported from here), and
 every event's `data.object` and every email context is `enrollment_payload(enrollment)`, the
 same serializer's output as plain JSON. So a webhook body equals the API's GET body (tested in
 tests/enrollments/test_payloads.py), and the services never import the API to build events.

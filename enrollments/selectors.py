@@ -20,6 +20,7 @@ from enrollments.models import (
     EnrollmentStatusChange,
     Lead,
 )
+from enrollments.statuses import ENROLLED_STATUSES
 from instances.eligibility import EligibilitySubject
 
 
@@ -63,8 +64,6 @@ def enrollment_eligibility_subject_many(
 ) -> dict[str, EligibilitySubject]:
     """`enrollment_eligibility_subject` of many enrollments with one query (bulk evaluation):
     enrollment id → subject."""
-    from enrollments.models import ENROLLED_STATUSES
-
     enrolled: dict[str, list[tuple[str, str, str]]] = {}
     rows = (
         Enrollment.objects.filter(

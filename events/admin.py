@@ -1,7 +1,7 @@
 """Admin for events (read-only), webhook endpoints and deliveries (with a retry action).
 
 Everything goes through WorkspaceScopedAdminMixin (staff see only their workspaces) and writes
-go through events.services, like the API and the dashboard.
+go through events.webhooks, like the API and the dashboard.
 """
 
 from django import forms
@@ -10,7 +10,7 @@ from django.db import transaction
 
 from accounts.admin_mixins import WorkspaceScopedAdminMixin
 from config.errors import DomainError
-from events import services
+from events import webhooks
 from events.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
@@ -51,13 +51,13 @@ class WebhookEndpointForm(forms.ModelForm):
 
     def clean_url(self):
         try:
-            return services.webhook_url_check(self.cleaned_data["url"])
+            return webhooks.webhook_url_check(self.cleaned_data["url"])
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
 
     def clean_event_types(self):
         try:
-            return services.webhook_event_types_check(self.cleaned_data.get("event_types") or [])
+            return webhooks.webhook_event_types_check(self.cleaned_data.get("event_types") or [])
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
 
@@ -101,7 +101,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            saved = services.webhook_update(
+            saved = webhooks.webhook_update(
                 endpoint=obj,
                 url=data["url"],
                 event_types=data.get("event_types") or [],
@@ -110,7 +110,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
                 actor=request.user,
             )
         else:
-            saved, secret = services.webhook_create(
+            saved, secret = webhooks.webhook_create(
                 workspace=data["workspace"],
                 url=data["url"],
                 event_types=data.get("event_types") or [],
@@ -118,7 +118,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
                 actor=request.user,
             )
             if data.get("enabled") is False:
-                saved = services.webhook_update(endpoint=saved, enabled=False, actor=request.user)
+                saved = webhooks.webhook_update(endpoint=saved, enabled=False, actor=request.user)
             messages.warning(
                 request, f"Signing secret (copy it now, it will not be shown again): {secret}"
             )
@@ -127,7 +127,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
         obj._state.adding = False
 
     def delete_model(self, request, obj):
-        services.webhook_delete(endpoint=obj, actor=request.user)
+        webhooks.webhook_delete(endpoint=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         # The bulk delete action too goes through the service (audit log, same rules).
@@ -137,7 +137,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Rotate the signing secret of the selected webhooks")
     def rotate_secrets(self, request, queryset):
         for endpoint in queryset:
-            _, secret = services.webhook_rotate_secret(endpoint=endpoint, actor=request.user)
+            _, secret = webhooks.webhook_rotate_secret(endpoint=endpoint, actor=request.user)
             self.message_user(
                 request, f"{endpoint.url}: new secret (shown once): {secret}", messages.WARNING
             )
@@ -146,7 +146,7 @@ class WebhookEndpointAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
     def send_tests(self, request, queryset):
         for endpoint in queryset:
             try:
-                services.webhook_send_test(endpoint=endpoint, actor=request.user)
+                webhooks.webhook_send_test(endpoint=endpoint, actor=request.user)
             except DomainError as exc:
                 self.message_user(request, f"{endpoint.url}: {exc.message}", messages.ERROR)
             else:
@@ -211,7 +211,7 @@ class WebhookDeliveryAdmin(WorkspaceScopedAdminMixin, admin.ModelAdmin):
         done = 0
         for delivery in queryset:
             try:
-                services.delivery_retry(delivery=delivery, actor=request.user)
+                webhooks.delivery_retry(delivery=delivery, actor=request.user)
                 done += 1
             except DomainError as exc:
                 self.message_user(request, f"{delivery.pk}: {exc.message}", messages.ERROR)

@@ -32,6 +32,7 @@ from events import http, urlsafety
 from events.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from events.payloads import delivery_payload
 from events.signing import signed_headers
+from events.webhooks import endpoint_disable
 
 JITTER = 0.2  # each retry delay is stretched or shrunk by up to 20%
 
@@ -207,8 +208,6 @@ def record_batch(outcomes: list[Outcome]) -> dict[str, str]:
     Returns {delivery id: outcome} with outcome one of succeeded, retrying, failed, gone
     (deliveries deleted meanwhile, with their endpoint, are left out).
     """
-    from events.services import endpoint_disable
-
     if not outcomes:
         return {}
     now = timezone.now()

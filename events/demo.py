@@ -3,7 +3,7 @@ you point it at a receiver of yours (e.g. `python -m http.server`) and enable it
 
 from config.errors import DomainError
 from events.models import WebhookEndpoint
-from events.services import webhook_create, webhook_update
+from events.webhooks import webhook_create, webhook_update
 
 DEMO_WEBHOOK_URL = "http://localhost:9999/webhooks/gridprograms"
 

@@ -8,8 +8,7 @@ Recording events (called by other apps inside their own `transaction.atomic()`):
     event_batch(*, workspace, items, keys=None) -> EventBatch           # the same, prepared
     event_batch_write(batch: EventBatch) -> None                        # ... and written
 
-Webhook endpoints (API, dashboard and admin all call these; defined in `events.webhooks`,
-importable from here too):
+Webhook endpoints live in `events.webhooks` (API, dashboard and admin all call them there):
 
     webhook_create(*, workspace, url, event_types=None, description="", actor=None)
         -> (WebhookEndpoint, secret)          # the secret is shown once, at creation
@@ -274,29 +273,3 @@ def _fan_out_many(workspace_id: str, events: list[tuple[str, str]]) -> None:
         # wakes it at commit on PostgreSQL. No task row per delivery.
         insert_rows(WebhookDelivery, deliveries)
         notify_deliveries()
-
-
-# Webhook endpoint and delivery services live in events.webhooks; these names stay importable
-# from here (lazily, so events.webhooks can import this module without a cycle).
-_WEBHOOK_NAMES = frozenset(
-    {
-        "webhook_url_check",
-        "webhook_event_types_check",
-        "webhook_create",
-        "webhook_update",
-        "webhook_delete",
-        "webhook_rotate_secret",
-        "webhook_send_test",
-        "endpoint_disable",
-        "delivery_retry",
-        "delivery_requeue_stale",
-    }
-)
-
-
-def __getattr__(name: str):
-    if name in _WEBHOOK_NAMES:
-        from events import webhooks
-
-        return getattr(webhooks, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

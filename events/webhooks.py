@@ -1,4 +1,4 @@
-"""Webhook endpoint and delivery services (split from events.services, which re-exports them).
+"""Webhook endpoint and delivery services; import them from here (not from events.services).
 
 The API, the dashboard and the admin call these for every endpoint write; each write is
 audited in its transaction. Event recording and fan-out stay in `events.services`.

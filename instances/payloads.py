@@ -1,7 +1,7 @@
 """The public shape of a program instance: ONE definition, owned by the domain.
 
 `ProgramInstanceSerializer` parses an instance's body (aliases, rules, formConfig, dates) and
-renders it; the API uses it (re-exported by instances.api.serializers) and every
+renders it; the API imports it from here (instances/api/views.py) and every
 `programInstance.*` event carries `instance_payload(instance)`, its output as plain JSON, so a
 webhook body equals the API's GET body. The services never import the API.
 """

@@ -1,5 +1,5 @@
 """Settings → webhooks: create (secret shown once), test, rotate, enable/disable, delete, and the
-delivery log with its attempts and a retry button. Writes call events.services."""
+delivery log with its attempts and a retry button. Writes call events.webhooks."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,7 +13,7 @@ from dashboard.forms.webhooks import WebhookForm
 from dashboard.mixins import WorkspaceViewMixin, add_domain_error
 from events.models import WebhookDelivery, WebhookEndpoint
 from events.selectors import delivery_list
-from events.services import (
+from events.webhooks import (
     delivery_retry,
     webhook_create,
     webhook_delete,

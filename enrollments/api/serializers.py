@@ -19,7 +19,7 @@ from enrollments.models import (
 )
 
 # The public shape of an enrollment is the domain's (enrollments.payloads): the API renders it,
-# events and emails carry it. Re-exported here under the names the API has always used.
+# events and emails carry it. The request shapes below build on it.
 from enrollments.payloads import (
     EnrollmentSerializer,
     PostalAddressSerializer,

@@ -21,7 +21,6 @@ from enrollments.api.serializers import (
     EnrollmentCreateSerializer,
     EnrollmentCreateWithInstanceSerializer,
     EnrollmentEvaluatedSerializer,
-    EnrollmentSerializer,
     EnrollmentStatusChangeSerializer,
     EnrollmentWriteSerializer,
     InvitationSerializer,
@@ -30,6 +29,7 @@ from enrollments.api.serializers import (
 )
 from enrollments.filtersets import CustomerFilterSet, EnrollmentFilterSet, LeadFilterSet
 from enrollments.models import Customer, Enrollment, Lead
+from enrollments.payloads import EnrollmentSerializer
 from enrollments.selectors import enrollment_history
 from enrollments.services.invitations import enrollment_invite
 from instances.models import ProgramInstance

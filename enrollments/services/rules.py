@@ -15,11 +15,8 @@ from collections.abc import Iterable
 from django.db.models.functions import Upper
 
 from config.errors import ConflictError, DomainError
-from enrollments.models import (
-    CLOSED_STATUSES,
-    ENROLLED_STATUSES,
-    Enrollment,
-)
+from enrollments.models import Enrollment
+from enrollments.statuses import CLOSED_STATUSES, ENROLLED_STATUSES
 
 
 def serial_key(serial: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Events (read-only) and webhooks. Writes go through events.services; reads through the
+"""Events (read-only) and webhooks. Writes go through events.webhooks; reads through the
 workspace-scoped base (events never leak across workspaces)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts import scopes as scope_names
 from config.api.conditional import sub_object_response
 from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from events import selectors, services
+from events import selectors, webhooks
 from events.api.serializers import (
     EmptyBodySerializer,
     EventSerializer,
@@ -71,7 +71,7 @@ class WebhookViewSet(ScopedModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        endpoint, secret = services.webhook_create(
+        endpoint, secret = webhooks.webhook_create(
             workspace=self.tenant.workspace,
             url=data["url"],
             event_types=data.get("event_types"),
@@ -79,7 +79,7 @@ class WebhookViewSet(ScopedModelViewSet):
             actor=self.tenant,
         )
         if data.get("enabled") is False:
-            endpoint = services.webhook_update(endpoint=endpoint, enabled=False, actor=self.tenant)
+            endpoint = webhooks.webhook_update(endpoint=endpoint, enabled=False, actor=self.tenant)
         body = WebhookEndpointCreatedSerializer(endpoint).data
         body["secret"] = secret
         return Response(body, status=status.HTTP_201_CREATED)
@@ -89,7 +89,7 @@ class WebhookViewSet(ScopedModelViewSet):
         serializer = self.get_serializer(endpoint, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        endpoint = services.webhook_update(
+        endpoint = webhooks.webhook_update(
             endpoint=endpoint,
             url=data.get("url"),
             event_types=data.get("event_types"),
@@ -100,7 +100,7 @@ class WebhookViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(endpoint).data)
 
     def perform_destroy(self, instance):
-        services.webhook_delete(endpoint=instance, actor=self.tenant)
+        webhooks.webhook_delete(endpoint=instance, actor=self.tenant)
 
     @extend_schema(
         summary="Queue a webhook.test message to this endpoint",
@@ -110,7 +110,7 @@ class WebhookViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], serializer_class=EmptyBodySerializer)
     def test(self, request, pk=None):
         self._check_empty_body(request)
-        delivery = services.webhook_send_test(endpoint=self.get_object(), actor=self.tenant)
+        delivery = webhooks.webhook_send_test(endpoint=self.get_object(), actor=self.tenant)
         delivery = selectors.delivery_get(endpoint=delivery.endpoint, delivery_id=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
@@ -128,7 +128,7 @@ class WebhookViewSet(ScopedModelViewSet):
     )
     def rotate_secret(self, request, pk=None):
         self._check_empty_body(request)
-        endpoint, secret = services.webhook_rotate_secret(
+        endpoint, secret = webhooks.webhook_rotate_secret(
             endpoint=self.get_object(), actor=self.tenant
         )
         return Response(
@@ -195,7 +195,7 @@ class WebhookViewSet(ScopedModelViewSet):
         self._check_empty_body(request)
         endpoint = self.get_object()
         delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=deliveryId)
-        services.delivery_retry(delivery=delivery, actor=self.tenant)
+        webhooks.delivery_retry(delivery=delivery, actor=self.tenant)
         delivery = selectors.delivery_get(endpoint=endpoint, delivery_id=deliveryId)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

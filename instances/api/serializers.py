@@ -1,33 +1,11 @@
-"""Request and response shapes of program instances. The instance's public shape (and the
-parsing of its body) is the domain's: `instances.payloads.ProgramInstanceSerializer`,
-re-exported here; events carry `instances.payloads.instance_payload(instance)`, the same shape.
+"""Request and response shapes around program instances. The instance's own shape (and the
+parsing of its body) is the domain's, `ProgramInstanceSerializer` in instances/payloads.py, which
+the views import from there; events carry `instances.payloads.instance_payload(instance)`.
 """
 
 from rest_framework import serializers
 
 from config.api.serializers import ApiSerializer
-from instances.payloads import (
-    ALIASES,
-    CRITERIA_SCHEMA,
-    EligibilityCriteriaField,
-    FormConfigField,
-    JsonObjectField,
-    ProgramInstanceSerializer,
-)
-
-__all__ = [
-    "ALIASES",
-    "CRITERIA_SCHEMA",
-    "AddressSerializer",
-    "EligibilityCheckSerializer",
-    "EligibilityCriteriaField",
-    "EligibilityResultSerializer",
-    "FormConfigField",
-    "JsonObjectField",
-    "ProgramInstanceSerializer",
-    "RuleResultSerializer",
-    "TermsVersionSerializer",
-]
 
 
 class TermsVersionSerializer(serializers.Serializer):

@@ -10,11 +10,11 @@ from config.errors import DomainValidationError, ForbiddenError
 from instances.api.serializers import (
     EligibilityCheckSerializer,
     EligibilityResultSerializer,
-    ProgramInstanceSerializer,
     TermsVersionSerializer,
 )
 from instances.filtersets import ProgramInstanceFilterSet
 from instances.models import ProgramInstance
+from instances.payloads import ProgramInstanceSerializer
 from instances.selectors import eligibility_dry_run
 from instances.services import instance_create, instance_delete, instance_update
 from programs.selectors import program_get_visible

@@ -3,7 +3,6 @@ from rest_framework import serializers
 from config.api.serializers import ApiModelSerializer
 from config.fields import DateOrDateTimeField
 from programs.models import Program
-from programs.payloads import ProgramRefSerializer  # noqa: F401  (re-exported)
 
 
 class ProgramSerializer(ApiModelSerializer):

@@ -22,7 +22,7 @@ def fresh_env(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DEBUG", "GRIDPROGRAMS_TESTING", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     return env

@@ -10,11 +10,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _settings(env: dict, expr: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    clean.pop("GRIDPROGRAMS_TESTING", None)
-    code = f"import django; django.setup(); from django.conf import settings as s; print({expr})"
+    # pytest imported first: the production settings must not change under a test runner.
+    code = (
+        "import pytest, django; django.setup(); from django.conf import settings as s; "
+        f"print({expr})"
+    )
     return subprocess.run(
         [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.base", **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -61,3 +64,21 @@ def test_database_url_selects_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout and "grid" in result.stdout
+
+
+def test_the_suite_runs_on_the_test_settings(settings):
+    """pytest reads config.settings.test; what tests need lives there, not in base."""
+    assert settings.SETTINGS_MODULE == "config.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.DATABASES["replica"]["TEST"]["MIRROR"] == "default"
+
+
+def test_base_settings_carry_no_test_behaviour():
+    result = _settings(
+        {"SECRET_KEY": "x" * 50},
+        "s.PASSWORD_HASHERS[0].rsplit('.', 1)[-1], 'replica' in s.DATABASES, "
+        "'TEST' in s.DATABASES['default'] and s.DATABASES['default']['TEST'].get('NAME'), "
+        "s.WHITENOISE_USE_FINDERS, s.ALLOWED_HOSTS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "PBKDF2PasswordHasher False None False []"

@@ -13,7 +13,7 @@ from accounts.scopes import WORKSPACE_SCOPES
 from accounts.services import organization_create
 from accounts.tenancy import Tenant
 from enrollments.services import enrollment_evaluate
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from instances.services import instance_create
 from tests.enrollments.factories import CustomerFactory, EnrollmentFactory, LeadFactory
 from tests.factories import MembershipFactory, ProgramFactory, UserFactory, make_api_key

@@ -35,7 +35,7 @@ from accounts.models import ApiKey, Workspace
 from audit.models import AuditEntry
 from enrollments.models import Customer, Enrollment, Lead
 from events.models import Event, WebhookDelivery
-from events.services import webhook_create, webhook_send_test
+from events.webhooks import webhook_create, webhook_send_test
 from instances.models import ProgramInstance
 from programs.models import Program
 from tests.factories import make_api_key

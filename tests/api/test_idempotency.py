@@ -233,7 +233,7 @@ def test_prune_command_runs_as_documented(tmp_path):
 
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    env.pop("GRIDPROGRAMS_TESTING", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own: base, not test
     run = [sys.executable, "manage.py"]
     subprocess.run(
         [*run, "migrate", "--noinput"],

@@ -1,5 +1,5 @@
 """Parallel API writes against a real server on a real SQLite file never fail with
-"database is locked" (WAL + busy timeout + IMMEDIATE transactions, see config/settings.py)."""
+"database is locked" (WAL + busy timeout + IMMEDIATE transactions, see config/settings/base.py)."""
 
 import json
 import os
@@ -31,7 +31,7 @@ def sqlite_server(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'concurrency.sqlite3'}",
         "API_THROTTLE_RATE": "100000/min",
     }
-    env.pop("GRIDPROGRAMS_TESTING", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own: base, not test
     manage = [sys.executable, "manage.py"]
     subprocess.run(
         [*manage, "migrate", "--noinput"],

@@ -267,7 +267,7 @@ def test_workspace_settings_through_the_admin(workspace):
 
 
 def test_admin_bulk_delete_of_webhooks_is_recorded(workspace):
-    from events.services import webhook_create
+    from events.webhooks import webhook_create
 
     with transaction.atomic():
         endpoint, _ = webhook_create(workspace=workspace, url="http://127.0.0.1:9/a")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from enrollments.services import enrollment_transition
 from events.models import Event, WebhookDelivery
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from instances.services import instance_set_status
 from tests.enrollments.factories import EnrollmentFactory, ProgramFactory, ProgramInstanceFactory
 from tests.factories import MembershipFactory, UserFactory, make_api_key

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Workspace
 from enrollments.services import enrollment_transition
 from events.models import Event, WebhookAttempt, WebhookDelivery
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 
 pytestmark = pytest.mark.django_db

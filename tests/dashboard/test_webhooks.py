@@ -3,7 +3,7 @@
 import pytest
 
 from events.models import WebhookDelivery, WebhookEndpoint
-from events.services import webhook_create
+from events.webhooks import webhook_create
 
 pytestmark = pytest.mark.django_db
 URL = "http://127.0.0.1:9/hook"

@@ -6,11 +6,12 @@ import itertools
 import pytest
 
 from config.errors import ForbiddenError, InvalidTransitionError
-from enrollments.models import TRANSITIONS, Enrollment, EnrollmentStatus, EnrollmentStatusChange
+from enrollments.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange
 from enrollments.services import (
     enrollment_bulk_transition,
     enrollment_transition,
 )
+from enrollments.transitions import TRANSITIONS
 from events.models import Event
 from tests.enrollments.lifecycle_helpers import _enrollment_in, _move
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from events.services import event_record, webhook_create
+from events.services import event_record
+from events.webhooks import webhook_create
 from instances.models import ProgramInstance
 from programs.models import Program
 

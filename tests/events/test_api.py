@@ -8,7 +8,7 @@ from standardwebhooks.webhooks import Webhook
 
 from events.http import PRIVATE_BODY
 from events.models import Event, WebhookDelivery, WebhookEndpoint
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.api_base import APIViewTests, ListTests, RetrieveTests
 from tests.events.conftest import record_event
 

@@ -15,7 +15,7 @@ from events import delivery as delivery_module
 from events.http import PRIVATE_BODY
 from events.models import WebhookDelivery, WebhookEndpoint
 from events.payloads import event_payload
-from events.services import delivery_requeue_stale, webhook_rotate_secret, webhook_update
+from events.webhooks import delivery_requeue_stale, webhook_rotate_secret, webhook_update
 from tests.events.conftest import record_event
 from tests.factories import MembershipFactory, UserFactory
 

@@ -7,7 +7,7 @@ from django.test import Client
 from accounts.demo import seed as accounts_seed
 from events import demo
 from events.models import WebhookDelivery, WebhookEndpoint
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.events.conftest import record_event
 from tests.factories import MembershipFactory, UserFactory
 

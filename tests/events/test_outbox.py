@@ -7,7 +7,8 @@ from django_tasks_db.models import DBTaskResult
 
 from events.delivery import due_queryset
 from events.models import Event, WebhookDelivery
-from events.services import event_record, webhook_create, webhook_update
+from events.services import event_record
+from events.webhooks import webhook_create, webhook_update
 
 
 class Boom(Exception):

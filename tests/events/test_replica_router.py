@@ -1,6 +1,6 @@
 """Lists and exports read from a replica when one is configured; writes never do.
 
-The `replica` alias in tests mirrors the test database (config/settings.py), so this proves the
+The `replica` alias in tests mirrors the test database (config/settings/test.py), so this proves the
 routing (which statements go where) without a second server; a real replica is the same alias
 pointed at another host (`DATABASE_REPLICA_URL`)."""
 

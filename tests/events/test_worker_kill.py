@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
 from django.db import transaction
 from accounts.services import workspace_get_or_create
-from events.services import event_record, webhook_create
+from events.services import event_record
+from events.webhooks import webhook_create
 from events.models import WebhookDelivery
 ws = workspace_get_or_create(org_slug="kill", workspace_slug="production")
 webhook_create(workspace=ws, url={url!r})
@@ -62,7 +63,7 @@ def env(tmp_path):
         "TASK_BACKEND": "database",
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("GRIDPROGRAMS_TESTING", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py's own: base, not test
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         env=env,

@@ -2,7 +2,7 @@
 no lost criteria-version bump, no doubled status change.
 
 Real threads, each with its own database connection, on PostgreSQL (row locks) and on SQLite
-(the test database is a file, see config/settings.py, so each thread's IMMEDIATE transaction
+(the test database is a file, see config/settings/test.py, so each thread's IMMEDIATE transaction
 waits for the previous writer: the same one-after-the-other outcome)."""
 
 import pytest

@@ -58,7 +58,7 @@ class Cluster:
         self.db = db
         self.tmp = tmp
         self.env = {
-            **{k: v for k, v in os.environ.items() if k != "GRIDPROGRAMS_TESTING"},
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
             "DATABASE_URL": db.url,
             "DEBUG": "0",
             "SECRET_KEY": "scale-out-test-only-secret-key-0123456789abcdefghijklmnop",

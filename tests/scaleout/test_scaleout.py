@@ -51,7 +51,7 @@ CLIENTS = 8
 SEED = """
 import json
 from accounts.services import api_key_create
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.factories import OrganizationFactory, ProgramInstanceFactory
 ws = OrganizationFactory(slug="scale", name="Scale utility").workspaces.get(slug="production")
 instance = ProgramInstanceFactory(workspace=ws, name="Scale rewards")
@@ -282,7 +282,10 @@ def test_make_serve_runs_the_production_shape(database, tmp_path):
 
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("GRIDPROGRAMS_TESTING", "SECRET_KEY")},
+        # Without pytest's DJANGO_SETTINGS_MODULE: `make serve` runs on the production settings.
+        **{
+            k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+        },
         "DATABASE_URL": database.url,
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",

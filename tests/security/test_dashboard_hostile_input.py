@@ -18,7 +18,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, get_resolver
 
-from events.services import webhook_create
+from events.webhooks import webhook_create
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 from tests.factories import MembershipFactory, UserFactory, make_api_key
 

@@ -62,7 +62,6 @@ def test_stopping_the_worker_pid_stops_the_worker(tmp_path):
         **os.environ,
         "DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        "GRIDPROGRAMS_TESTING": "0",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from events.models import WebhookDelivery
 from events.payloads import delivery_payload
-from events.services import event_record, webhook_create
+from events.services import event_record
+from events.webhooks import webhook_create
 from tests.enrollments.factories import EnrollmentFactory, ProgramInstanceFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from events.models import WebhookEndpoint
-from events.services import webhook_create
+from events.webhooks import webhook_create
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from events.services import delivery_requeue_stale
+from events.webhooks import delivery_requeue_stale
 
 
 class Command(BaseCommand):

@@ -1,12 +1,13 @@
-"""GridPrograms settings, read from environment variables only.
+"""GridPrograms settings for production and development, read from environment variables only.
 
 Safe defaults for production: DEBUG is off unless asked for, SECRET_KEY is required to serve
 when not debugging, cookies are secure and security headers are on. `make run` sets DEBUG=1 so a
-new user needs nothing exported. Every variable is listed in README.md.
+new user needs nothing exported. Every variable is listed in README.md. The login, CSP and
+browser-header settings are a topic module of their own (config/settings/security.py, read in
+below); the test suite runs on config/settings/test.py, which starts from these.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -14,20 +15,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or os.environ.get("GRIDPROGRAMS_TESTING") == "1"
-
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and (DEBUG or TESTING):
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 # Otherwise an unset key stays empty: the web server refuses to start (config/wsgi.py,
 # config/asgi.py: "SECRET_KEY must be set when DEBUG is off") and Django refuses any other use
 # of an empty key, while commands that sign nothing (`migrate`, `create_api_key`,
 # `prune_audit_log`) work on a fresh checkout as README.md writes them.
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
@@ -117,15 +116,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    if TESTING:
-        # A file, not Django's default shared in-memory database: threads with their own
-        # connections then get SQLite's real locking (WAL, busy timeout, IMMEDIATE), so the
-        # concurrency tests run on SQLite too. One file per test process: parallel runs never
-        # share one.
-        _test_db = (
-            Path(os.environ.get("TMPDIR", "/tmp")) / f"gridprograms-test-{os.getpid()}.sqlite3"
-        )
-        DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A psycopg connection pool per process (docs/deployment.md sizes it): connections are
@@ -137,15 +127,13 @@ else:
             "max_size": int(os.environ["DB_POOL_MAX_SIZE"]),
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
         }
-# A read replica for lists and exports (config/replicas.py, docs/scale-out.md). In tests a
-# `replica` alias mirrors the test database, so the routing is exercised without a replica.
+# A read replica for lists and exports (config/replicas.py, docs/scale-out.md). The test
+# settings add a `replica` alias mirroring the test database when there is none.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
         **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
         "CONN_HEALTH_CHECKS": True,
     }
-elif TESTING:
-    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"]
 REPLICA_READS = env_bool("REPLICA_READS", default=bool(os.environ.get("DATABASE_REPLICA_URL")))
 REPLICA_READ_ROUTES = env_list(
@@ -162,8 +150,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -175,15 +161,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -199,7 +185,7 @@ if os.environ.get("CACHE_URL"):
     }
 
 # --- Security ------------------------------------------------------------------------------
-SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not DEBUG and not TESTING)
+SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -349,8 +335,8 @@ LOGGING = logging_config(
 # Entries older than this many days are deleted by `manage.py prune_audit_log` (run it daily
 # from cron); 0 keeps them forever.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
-# --- Login brute force, CSP and browser security headers (config/security_settings.py) -------
-from config.security_settings import *  # noqa: E402, F403
+# --- Login brute force, CSP and browser security headers (config/settings/security.py) -------
+from config.settings.security import *  # noqa: E402, F403
 
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # must be last

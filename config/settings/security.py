@@ -1,8 +1,8 @@
 """Login lockout, API-key failure limits, Content-Security-Policy and browser security headers.
 
-Split from `config/settings.py` (which imports every name here and wires the apps and
-middleware these need) so the security settings read as one block; read from environment
-variables only, like the rest of the settings. See docs/security.md.
+A topic module of `config/settings/base.py`, which imports every name here and wires the apps
+and middleware these need; kept apart so the security settings read as one block. Read from
+environment variables only, like the rest of the settings. See docs/security.md.
 """
 
 import datetime as _dt
@@ -16,7 +16,7 @@ from config.env import env_list
 # django-axes records failed logins in the database (shared by every process) and refuses a
 # username, or a client address, after AXES_FAILURE_LIMIT failures, before any password is hashed.
 # The lock lifts after AXES_COOLOFF_TIME, or at once with `manage.py axes_reset_username NAME`
-# or by deleting the "access attempt" in the admin. settings.py adds the app and its middleware.
+# or by deleting the "access attempt" in the admin. base.py adds the app and its middleware.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.BoundedModelBackend",
@@ -42,7 +42,7 @@ API_AUTH_FAILURE_RATE = os.environ.get("API_AUTH_FAILURE_RATE", "30/min")
 # `style=` attributes are tolerated (style-src 'unsafe-inline'); they cannot run code. Nothing may
 # frame a page unless that view opts in with django.views.decorators.csp.csp_override (the public
 # enrollment page does, see docs/security.md). ReDoc runs its search in a blob: worker.
-# settings.py adds the CSP and Permissions-Policy middleware and the csp context processor.
+# base.py adds the CSP and Permissions-Policy middleware and the csp context processor.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
