@@ -55,9 +55,7 @@ def test_domain_modules_never_import_an_api_package():
 
 
 # A module-level `__getattr__` serves names that live elsewhere (a lazy re-export shim): callers
-# import from the home module instead. enrollments/services/bulk.py's is being removed in the
-# bulk services' own rework (bulk_evaluate and evaluate_chunk).
-SHIMS_BEING_REMOVED = {"enrollments/services/bulk.py"}
+# import from the home module instead.
 
 
 def test_no_module_re_exports_through_a_module_getattr():
@@ -70,7 +68,7 @@ def test_no_module_re_exports_through_a_module_getattr():
             for node in ast.parse(path.read_text()).body
         )
     }
-    assert shims - SHIMS_BEING_REMOVED == set()
+    assert shims == set()
 
 
 def test_programs_and_instances_do_not_import_each_other_for_helpers():

@@ -37,6 +37,7 @@ means the system itself (demo data, management commands) and is allowed everythi
 """
 
 from enrollments.services._common import BulkResult, enrollment_sync_terms
+from enrollments.services.bulk_actions import enrollment_bulk_evaluate, enrollment_bulk_transition
 from enrollments.services.enrollment import (
     enrolled_program_slugs,
     enrollment_create,
@@ -49,8 +50,6 @@ from enrollments.services.invitations import (
     enrollment_invite_many,
 )
 from enrollments.services.lifecycle import (
-    enrollment_bulk_evaluate,
-    enrollment_bulk_transition,
     enrollment_evaluate,
     enrollment_require_form_fields,
     enrollment_transition,

@@ -17,7 +17,7 @@ what a move writes besides the status mirrors the model's @transition methods. T
 half (plans, guarded UPDATEs, history and events) is `bulk_writes`. The
 rules that are not the table's are the one-row path's own functions, called per row where
 they apply: the submit guard (`enrollment_require_form_fields`) and the second open
-enrollment of a reopened rejection (`_refuse_second_open`).
+enrollment of a reopened rejection (`refuse_second_open`).
 """
 
 from collections.abc import Iterable, Iterator
@@ -33,6 +33,12 @@ from enrollments.models import CLOSED_STATUSES, Enrollment, EnrollmentStatus
 from enrollments.services._common import BulkResult, _require_scope
 from enrollments.services.bulk_policy import _Policy
 from enrollments.services.bulk_writes import _apply, _Move, _move, _plan
+from enrollments.services.lifecycle import (
+    SECOND_OPEN,
+    enrollment_require_form_fields,
+    refuse_second_open,
+    transition_refusal,
+)
 from enrollments.services.rules import serial_key, serial_refusal
 from instances.formconfig import form_config_fields
 from instances.models import ProgramInstance
@@ -117,8 +123,6 @@ def bulk_transition(
 def _transition_plan(ids: list[str], rows: dict, *, to, actor, reason: str, rules: "_ChunkRules"):
     """One chunk of `bulk_transition`: its plan, and the function that turns the moves as
     applied into the chunk's results (refusals are known now, the rest once written)."""
-    from enrollments.services.lifecycle import _refusal
-
     refused: dict[str, BulkResult] = {}
     ready: dict[str, str] = {}
     for pk in ids:
@@ -126,7 +130,7 @@ def _transition_plan(ids: list[str], rows: dict, *, to, actor, reason: str, rule
         refusal = "This enrollment no longer exists." if row is None else None
         refusal = refusal or _read_only_refusal(row)
         if refusal is None and to not in row.allowed_transitions:
-            refusal = _refusal(row, to).message
+            refusal = transition_refusal(row, to).message
         if refusal is None:
             refusal = rules.refusal(row, to)
         if refusal:
@@ -180,7 +184,7 @@ class _ChunkRules:
     """The one-row path's rules beyond the table (its own functions), per row of a chunk.
 
     One of them reads other rows: reopening a rejected or unenrolled enrollment must not give
-    its customer a second open enrollment in the instance (`_refuse_second_open`). So before
+    its customer a second open enrollment in the instance (`refuse_second_open`). So before
     the first such check of a chunk, `settle` waits until the chunks before it are written
     (their reopenings are then visible), and two rows of the same chunk reopening the same
     customer's enrollments (or one device's) in one instance: the first is moved, the second
@@ -195,12 +199,6 @@ class _ChunkRules:
 
     def refusal(self, row, to: str) -> str | None:
         """None, or why this row cannot move to `to`."""
-        from enrollments.services.lifecycle import (
-            SECOND_OPEN,
-            _refuse_second_open,
-            enrollment_require_form_fields,
-        )
-
         try:
             if to == S.SUBMITTED:
                 instance = row.program_instance
@@ -217,7 +215,7 @@ class _ChunkRules:
                     raise ConflictError(SECOND_OPEN)
                 if device in self._reopened_devices:
                     raise serial_refusal(row.serial_number, self._reopened_devices[device])
-                _refuse_second_open(row)
+                refuse_second_open(row)
                 self._reopened.add(key)
                 if device[1]:
                     self._reopened_devices[device] = row.pk
@@ -230,13 +228,3 @@ def _given_order(enrollments, chunked: list[str]) -> list[str]:
     if isinstance(enrollments, QuerySet):
         return chunked
     return [getattr(e, "pk", e) for e in enrollments]
-
-
-def __getattr__(name: str):
-    """`bulk_evaluate` and `evaluate_chunk` live in `enrollments.services.bulk_evaluate`
-    (which imports this module's machinery); they stay importable from here, lazily."""
-    if name in ("bulk_evaluate", "evaluate_chunk"):
-        import importlib
-
-        return getattr(importlib.import_module("enrollments.services.bulk_evaluate"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,6 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from accounts import scopes as scope_names
 from accounts.tenancy import Tenant
-from audit.services import audit_bulk_run
 from config.errors import (
     ConflictError,
     DomainValidationError,
@@ -24,7 +23,6 @@ from enrollments.models import (
     EnrollmentStatusChange,
 )
 from enrollments.services._common import (
-    BulkResult,
     _lock,
     _record,
     _refuse_read_only,
@@ -36,7 +34,7 @@ from instances.eligibility import EligibilityResult, EligibilitySubject, evaluat
 
 
 # --- enrollments: the lifecycle ---------------------------------------------------------------
-def _refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
+def transition_refusal(enrollment: Enrollment, to: str) -> InvalidTransitionError:
     allowed = enrollment.allowed_transitions
     current = enrollment.status
     if transition_for(current, to) is not None and to == EnrollmentStatus.CANDIDATE:
@@ -84,11 +82,11 @@ def _apply_transition(
 ) -> Enrollment:
     """The transition on a row already locked by the caller's transaction."""
     if to not in locked.allowed_transitions:
-        raise _refusal(locked, to)
+        raise transition_refusal(locked, to)
     row = transition_for(locked.status, to)
-    _require_reason(row, reason)
+    require_reason(row, reason)
     if locked.status in CLOSED_STATUSES:
-        _refuse_second_open(locked)
+        refuse_second_open(locked)
     if to == EnrollmentStatus.SUBMITTED:
         enrollment_require_form_fields(locked)
     method = getattr(locked, row.method)
@@ -102,7 +100,7 @@ def _apply_transition(
         method(**kwargs)
         locked.save()
     except TransitionNotAllowed:
-        raise _refusal(locked, to) from None
+        raise transition_refusal(locked, to) from None
     except ConcurrentTransition:
         raise ConflictError(
             "The enrollment's status changed while this request ran; reload and retry."
@@ -128,7 +126,7 @@ def _apply_transition(
     return locked
 
 
-def _require_reason(row: Transition, reason: str) -> None:
+def require_reason(row: Transition, reason: str) -> None:
     """The table's reason rule (a rejection needs one), the same for every door."""
     if row.reason_missing(reason):
         message = f"Give a reason to {row.label.lower()}: the customer and your colleagues read it."
@@ -140,7 +138,7 @@ def enrollment_transition_request_check(*, to: str, reason: str) -> None:
     a person to confirm first: the dashboard's bulk confirmation checks this before showing it."""
     row = transition_to(to)
     if row is not None:
-        _require_reason(row, reason)
+        require_reason(row, reason)
 
 
 SECOND_OPEN = (
@@ -148,7 +146,7 @@ SECOND_OPEN = (
 )
 
 
-def _refuse_second_open(locked: Enrollment) -> None:
+def refuse_second_open(locked: Enrollment) -> None:
     """Reopening a rejected enrollment would give its customer two open enrollments in the
     instance if they applied again since, or its device two if another customer enrolled it
     since (the rules check's serial number rule); the newer one wins."""
@@ -168,7 +166,7 @@ def _refuse_second_open(locked: Enrollment) -> None:
         raise device[locked.pk]
 
 
-def _check_transition_request(
+def transition_request_refusal_check(
     *, to: str, actor: Tenant | None, start_date: datetime | None, metadata: Any
 ) -> None:
     if to not in EnrollmentStatus.values:
@@ -205,7 +203,7 @@ def enrollment_transition(
     `enrollmentStartDate` (now unless `start_date`); unenrolment stores `reason` as the exit
     reason; `approved`/`rejected` need the `enrollments:review` scope.
     """
-    _check_transition_request(to=to, actor=actor, start_date=start_date, metadata=metadata)
+    transition_request_refusal_check(to=to, actor=actor, start_date=start_date, metadata=metadata)
     with transaction.atomic():
         locked = _lock(enrollment)
         _refuse_read_only(locked)
@@ -287,36 +285,3 @@ def _evaluate_locked(
         start_date=None,
     )
     return result
-
-
-# --- bulk: the set-based path (enrollments.services.bulk) ----------------------------------
-def enrollment_bulk_transition(
-    *, enrollments, to: str, actor: Tenant | None, reason: str = ""
-) -> list[BulkResult]:
-    """`enrollment_transition` for each enrollment (a list, or a QuerySet walked by id chunks);
-    returns one BulkResult per row. Set-based: see enrollments.services.bulk."""
-    from enrollments.services import bulk
-
-    _check_transition_request(to=to, actor=actor, start_date=None, metadata=None)
-    # Refused as a whole: every row would be refused for the same missing reason.
-    _require_reason(transition_to(to), reason)
-    results = bulk.bulk_transition(enrollments=enrollments, to=to, actor=actor, reason=reason or "")
-    audit_bulk_run(
-        actor=actor,
-        action="enrollments.bulkTransition",
-        enrollments=enrollments,
-        results=results,
-        details={"to": to},
-    )
-    return results
-
-
-def enrollment_bulk_evaluate(*, enrollments, actor: Tenant | None) -> list[BulkResult]:
-    """`enrollment_evaluate` for each enrollment, set-based (enrollments.services.bulk)."""
-    from enrollments.services import bulk
-
-    results = bulk.bulk_evaluate(enrollments=enrollments, actor=actor)
-    audit_bulk_run(
-        actor=actor, action="enrollments.bulkEvaluate", enrollments=enrollments, results=results
-    )
-    return results
