@@ -58,7 +58,7 @@ def fill_form(page, *, spanish=False, state="CA"):
     page.get_by_label("Mobile phone").fill("555-0100")
     page.get_by_label(labels["street"]).fill("1 Main St")
     page.get_by_label(labels["city"]).fill("Fresno")
-    page.get_by_label(labels["state"]).fill(state)
+    page.get_by_label(labels["state"]).select_option(state)  # a list of the program's states
     page.get_by_label(labels["zip"]).fill("93650")
     page.get_by_label(labels["device"]).fill("battery")
     page.get_by_label(labels["consent"]).check()
