@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list
+from config.settings.security import https_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -186,12 +187,7 @@ if os.environ.get("CACHE_URL"):
 
 # --- Security ------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", default=not DEBUG)
-SESSION_COOKIE_SECURE = SECURE_HTTPS
-CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+globals().update(https_settings(SECURE_HTTPS))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,21 @@ import os
 
 from django.utils.csp import CSP
 
-from config.env import env_list
+from config.env import env_bool, env_list
+
+
+def https_settings(secure: bool) -> dict:
+    """What follows from serving over https (or not): secure cookies, the redirect, HSTS and
+    the proxy's header. Base and test settings both derive them from `SECURE_HTTPS` here."""
+    return {
+        "SESSION_COOKIE_SECURE": secure,
+        "CSRF_COOKIE_SECURE": secure,
+        "SECURE_SSL_REDIRECT": secure and env_bool("SECURE_SSL_REDIRECT", default=True),
+        "SECURE_HSTS_SECONDS": 31536000 if secure else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": secure,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if secure else None,
+    }
+
 
 # --- Login brute force (docs/security.md) -------------------------------------------------------
 # django-axes records failed logins in the database (shared by every process) and refuses a

@@ -5,6 +5,7 @@ subprocess a test starts with `manage.py` runs on base unless it passes this mod
 """
 
 from config.settings.base import *
+from config.settings.security import https_settings
 
 import os
 from pathlib import Path
@@ -17,12 +18,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 # Plain http, as the test client speaks it.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", default=False)
-SESSION_COOKIE_SECURE = SECURE_HTTPS
-CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+globals().update(https_settings(SECURE_HTTPS))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not Django's default shared in-memory database: threads with their own
